@@ -1,0 +1,48 @@
+"""Extraction: a file → :class:`kggraph.model.SourceText`, by its format.
+
+Only this package reads files; only its ``pdf`` module imports pypdf.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import SourceText
+
+TEXT_SUFFIXES = {".txt", ".text"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+def sniff_pdf(path: Path) -> bool:
+    """True when the file starts like a PDF, whatever its name says."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(1024).lstrip().startswith(b"%PDF")
+    except OSError:
+        return False
+
+
+def extract(path: str | os.PathLike[str], *, sandbox: bool = True) -> SourceText:
+    """Extract the text of ``path`` (PDF or plain text)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path))
+    if p.is_dir():
+        raise InputError("is a directory", path=str(path))
+    suffix = p.suffix.lower()
+    if suffix in PDF_SUFFIXES or sniff_pdf(p):
+        from .pdf import extract_pdf
+
+        return extract_pdf(p, sandbox=sandbox)
+    if suffix in TEXT_SUFFIXES:
+        from .text import extract_text_file
+
+        return extract_text_file(p)
+    raise InputError(
+        f"unsupported file type {suffix or '(none)'}; expected one of "
+        + ", ".join(sorted(SUPPORTED_SUFFIXES)),
+        path=str(path),
+    )

@@ -1,0 +1,309 @@
+"""Cleaning: a :class:`SourceText` → :class:`CleanText` (body, footnotes, markers).
+
+Named steps, each a small function over :class:`Mapped` text so that every character
+keeps its source offset:
+
+- ``normalise_characters``: control characters, spaced accents ("Kostic´" → "Kostić"), NFC;
+- ``furniture_spans``: running footers, id/ISSN lines, the masthead;
+- ``footnote_zones`` and ``split_footnotes``: footnote blocks at the foot of a page,
+  taken out of the running text (which is rejoined) and kept as footnotes;
+- ``tidy_whitespace``, ``repair_hyphenation``, ``rejoin_urls``;
+- ``find_markers``: footnote reference markers fused to the text ("referenten»?1 2",
+  "c.s.3", "202112" = year 2021 + marker 12), found with the footnote numbering.
+
+>>> repair_hyphenation(Mapped.of("het bedrijfsbe-\\nstuur en Dekker-\\nAbdulaziz")).text
+'het bedrijfsbestuur en Dekker-Abdulaziz'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .mapped import Mapped
+from .model import CleanText, FootnoteText, Marker, SourceText, Span
+from .patterns import pattern
+
+HEADING_LINE = re.compile(r"^[ \t]*(?:Vraag|Vragen|Antwoord|Mededeling)\b", re.MULTILINE)
+MARKER_FUSED_BEFORE = set(")»”\"’'?!.,:;%")
+YEAR_PREFIX = re.compile(r"(?:19|20)\d\d$")
+
+
+# --- character and whitespace steps ---------------------------------------------------
+
+
+def normalise_characters(m: Mapped) -> Mapped:
+    """Drop control characters, compose spaced accents, normalise to NFC."""
+    m = m.sub(pattern("control_chars"), "")
+
+    def compose(match: re.Match[str]) -> str:
+        accent = {"´": "\u0301", "ˊ": "\u0301", "ˋ": "\u0300", "`": "\u0300", "¨": "\u0308",
+                  "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
+        combined = unicodedata.normalize("NFC", match["letter"] + accent[match["accent"]])
+        return combined if len(combined) == 1 else match[0]
+
+    m = m.sub(pattern("spaced_acute"), compose)
+    if unicodedata.is_normalized("NFC", m.text):
+        return m
+    return m.sub(re.compile(r"[^\x00-\x7f]\W*"), lambda x: unicodedata.normalize("NFC", x[0]))
+
+
+def tidy_whitespace(m: Mapped) -> Mapped:
+    """Strip spaces at line edges, fold runs of spaces and of blank lines."""
+    m = m.sub(pattern("line_edge_space"), "")
+    m = m.sub(pattern("inner_space_run"), " ")
+    return m.sub(pattern("blank_lines"), "\n\n")
+
+
+def repair_hyphenation(m: Mapped) -> Mapped:
+    """Rejoin words hyphenated at a line end; keep the hyphen where it belongs to the word."""
+    m = m.sub(pattern("hyphen_break"), "")
+    return m.sub(pattern("hyphen_keep"), lambda x: x[0].replace("\n", ""))
+
+
+def rejoin_urls(m: Mapped) -> Mapped:
+    """Join URLs broken over lines (or over a blank line)."""
+    regex = pattern("url_open_end")
+    while True:
+        joined = m.sub(regex, lambda x: x["url"])
+        if joined.text == m.text:
+            return m
+        m = joined
+
+
+def one_line(m: Mapped) -> Mapped:
+    """Newlines → spaces (1:1, offsets unchanged), then fold double spaces."""
+    flat = Mapped(m.text.replace("\n", " "), m.idx)
+    return flat.sub(re.compile(r" {2,}"), " ").sub(re.compile(r"^ +| +$"), "")
+
+
+# --- page furniture -------------------------------------------------------------------
+
+
+def furniture_spans(src: SourceText) -> list[Span]:
+    """Running footers, id and ISSN lines, masthead lines and the masthead number."""
+    if src.furniture:
+        return list(src.furniture)
+    text = src.text
+    spans = [
+        Span(m.start(), m.end())
+        for name in ("running_footer", "id_line", "issn", "masthead_line")
+        for m in pattern(name).finditer(text)
+    ]
+    header = re.search(r"^[ \t]*Vragen? van", text, re.MULTILINE)
+    limit = header.start() if header else min(len(text), 400)
+    number = None
+    for number in pattern("number_line").finditer(text, 0, limit):
+        pass
+    if number is not None:
+        spans.append(Span(number.start(), number.end()))
+    return sorted(spans)
+
+
+def _overlaps(a: int, b: int, spans: Iterable[Span]) -> bool:
+    return any(s.start < b and a < s.end for s in spans)
+
+
+# --- footnote markers -----------------------------------------------------------------
+
+
+def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
+    """Is ``text[p:q]`` (a footnote number) a reference marker where it stands?"""
+    if q < len(text) and (text[q].isalnum()):
+        return False
+    before = text[p - 1] if p > 0 else "\n"
+    if before.isdigit():
+        return bool(YEAR_PREFIX.search(text[max(0, p - 4) : p])) and (
+            p - 5 < 0 or not text[p - 5].isdigit()
+        )
+    if before.isalpha():
+        return not re.match(r" ?\d{3}\b", text[q : q + 5])  # "Kamerstuk36 600"
+    if before in MARKER_FUSED_BEFORE:
+        return not (before in ".," and p > 1 and text[p - 2].isdigit())
+    if before == " " and previous_end is not None and previous_end == p - 1:
+        return True
+    if before in " \n":
+        line_start = text.rfind("\n", 0, p) + 1
+        line_end = text.find("\n", q)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        return bool(pattern("marker_line").fullmatch(line))
+    return False
+
+
+def marker_candidates(text: str, number: int, start: int = 0) -> Iterable[tuple[int, int]]:
+    """Positions where footnote ``number`` could be referenced, from ``start`` on."""
+    digits = str(number)
+    pos = text.find(digits, start)
+    while pos != -1:
+        yield pos, pos + len(digits)
+        pos = text.find(digits, pos + 1)
+
+
+def find_markers(text: str, numbers: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(number, start, end) of each footnote marker, found in numbering order."""
+    found: list[tuple[int, int, int]] = []
+    cursor = 0
+    previous_end: int | None = None
+    for n in sorted(numbers):
+        for p, q in marker_candidates(text, n, cursor):
+            if _marker_at(text, p, q, previous_end):
+                found.append((n, p, q))
+                cursor, previous_end = q, q
+                break
+    return found
+
+
+# --- footnote zones -------------------------------------------------------------------
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def footnote_zones(src: SourceText, furniture: list[Span]) -> list[Span]:
+    """The footnote blocks at the foot of each page, found with the footnote numbering."""
+    if src.footnotes:
+        return list(src.footnotes)
+    text = src.text
+    start_re = pattern("footnote_start")
+    expected = 1
+    zones: list[Span] = []
+    for page in src.pages:
+        lines = [
+            (a, b)
+            for a, b in _lines(text, page.start, page.end)
+            if text[a:b].strip() and not _overlaps(a, b, furniture)
+        ]
+        for i, (a, _b) in enumerate(lines):
+            m = start_re.match(text, a, lines[i][1])
+            if not m or int(m["n"]) != expected:
+                continue
+            if any(HEADING_LINE.match(text, c, d) for c, d in lines[i + 1 :]):
+                continue
+            body_before = _strip_spans(text, 0, a, [*furniture, *zones])
+            if not any(
+                _marker_at(body_before, p, q, None) for p, q in marker_candidates(body_before, expected)
+            ):
+                continue
+            zones.append(Span(a, lines[-1][1]))
+            for c, d in lines[i:]:
+                nxt = start_re.match(text, c, d)
+                if nxt and int(nxt["n"]) == expected:
+                    expected += 1
+            break
+    return zones
+
+
+def _strip_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
+    """``text[start:end]`` with the spans blanked out (kept length: offsets stay valid)."""
+    chars = list(text[start:end])
+    for s in spans:
+        for i in range(max(s.start, start), min(s.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def split_footnotes(src: SourceText, zones: list[Span]) -> list[tuple[int, Mapped]]:
+    """Each footnote's number and raw (mapped) text, in order."""
+    start_re = pattern("footnote_start")
+    out: list[tuple[int, Mapped]] = []
+    expected = None
+    for zone in zones:
+        for a, b in _lines(src.text, zone.start, zone.end):
+            m = start_re.match(src.text, a, b)
+            if m and (expected is None or int(m["n"]) == expected):
+                n = int(m["n"])
+                out.append((n, Mapped.of(src.text[m.start("rest") : b], m.start("rest"))))
+                expected = n + 1
+            elif out:
+                line = Mapped.of(src.text[a:b], a)
+                prev_n, prev = out[-1]
+                out[-1] = (prev_n, Mapped.concat([prev, Mapped("\n", [a - 1]), line]))
+    return out
+
+
+def clean_footnote(m: Mapped) -> Mapped:
+    """A footnote's text on one line: blank lines dropped, URLs and words rejoined."""
+    m = normalise_characters(m)
+    m = m.sub(re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)*"), "\n")
+    m = rejoin_urls(m)
+    m = repair_hyphenation(m)
+    return one_line(m)
+
+
+# --- the whole step -------------------------------------------------------------------
+
+
+def clean(src: SourceText) -> CleanText:
+    """Clean ``src``: body text with offsets, footnotes, markers."""
+    furniture = furniture_spans(src)
+    zones = footnote_zones(src, furniture)
+    footnotes = [(n, clean_footnote(m)) for n, m in split_footnotes(src, zones)]
+
+    body = Mapped.of(src.text).delete_source([*furniture, *zones])
+    body = normalise_characters(body)
+    body = tidy_whitespace(body)
+    body = repair_hyphenation(body)
+    body = tidy_whitespace(body)
+
+    numbers = [n for n, _ in footnotes]
+    if src.markers:
+        spans = sorted(src.markers)
+        raw = [
+            (n, i, j)
+            for n, s in zip(numbers, spans, strict=False)
+            for i, j in [_positions_of(body, s)]
+            if i < j
+        ]
+    else:
+        raw = find_markers(body.text, numbers)
+    markers, ranges = _marker_removal(body.text, raw)
+    markers = [Marker(n, body.source_span(p, q), pos) for n, p, q, pos in markers]
+    body = body.delete(ranges)
+    return CleanText(
+        text=body.text,
+        offsets=tuple(body.idx),
+        footnotes=tuple(
+            FootnoteText(n, m.text, m.source_span(0, len(m.text))) for n, m in footnotes
+        ),
+        markers=tuple(markers),
+    )
+
+
+def _marker_removal(
+    text: str, raw: list[tuple[int, int, int]]
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]]]:
+    """Ranges to delete for the markers, and each marker's position in the result.
+
+    A line holding nothing but markers ("2, 3 en 4") goes as a whole.
+    """
+    ranges: list[tuple[int, int]] = []
+    for _n, p, q in raw:
+        line_start = text.rfind("\n", 0, p) + 1
+        line_end = text.find("\n", q)
+        line_end = len(text) if line_end == -1 else line_end
+        if pattern("marker_line").fullmatch(text, line_start, line_end):
+            rng = (line_start, min(line_end + 1, len(text)))
+        else:
+            rng = (p, q)
+        if not ranges or ranges[-1] != rng:
+            ranges.append(rng)
+    out = []
+    for n, p, q in raw:
+        removed = sum(min(b, p) - a for a, b in ranges if a < p)
+        out.append((n, p, q, p - removed))
+    return out, ranges
+
+
+def _positions_of(body: Mapped, span: Span) -> tuple[int, int]:
+    """The body range whose source offsets fall in ``span`` (empty when gone)."""
+    inside = [i for i, off in enumerate(body.idx) if span.start <= off < span.end]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
