@@ -38,8 +38,17 @@ def normalise_characters(m: Mapped) -> Mapped:
     m = m.sub(pattern("control_chars"), "")
 
     def compose(match: re.Match[str]) -> str:
-        accent = {"´": "\u0301", "ˊ": "\u0301", "ˋ": "\u0300", "`": "\u0300", "¨": "\u0308",
-                  "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
+        accent = {
+            "´": "\u0301",
+            "ˊ": "\u0301",
+            "ˋ": "\u0300",
+            "`": "\u0300",
+            "¨": "\u0308",
+            "ˆ": "\u0302",
+            "˜": "\u0303",
+            "¸": "\u0327",
+            "ˇ": "\u030c",
+        }
         combined = unicodedata.normalize("NFC", match["letter"] + accent[match["accent"]])
         return combined if len(combined) == 1 else match[0]
 
@@ -190,7 +199,8 @@ def footnote_zones(src: SourceText, furniture: list[Span]) -> list[Span]:
                 continue
             body_before = _strip_spans(text, 0, a, [*furniture, *zones])
             if not any(
-                _marker_at(body_before, p, q, None) for p, q in marker_candidates(body_before, expected)
+                _marker_at(body_before, p, q, None)
+                for p, q in marker_candidates(body_before, expected)
             ):
                 continue
             zones.append(Span(a, lines[-1][1]))
@@ -272,7 +282,8 @@ def clean(src: SourceText) -> CleanText:
         text=body.text,
         offsets=tuple(body.idx),
         footnotes=tuple(
-            FootnoteText(n, m.text, m.source_span(0, len(m.text))) for n, m in footnotes
+            FootnoteText(n, m.text, m.source_span(0, len(m.text)), tuple(m.idx))
+            for n, m in footnotes
         ),
         markers=tuple(markers),
     )

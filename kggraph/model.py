@@ -71,11 +71,21 @@ class SourceText:
 
 @dataclass(frozen=True)
 class FootnoteText:
-    """A footnote as printed: its number, its text (cleaned) and where it stands."""
+    """A footnote as printed: its number, its text (cleaned) and where it stands.
+
+    ``offsets[i]`` is the source offset of ``text[i]``.
+    """
 
     number: int
     text: str
     span: Span
+    offsets: tuple[int, ...] = ()
+
+    def source_span(self, start: int, end: int) -> Span:
+        if not self.offsets:
+            return self.span
+        last = min(max(end - 1, start), len(self.offsets) - 1)
+        return Span(self.offsets[min(start, len(self.offsets) - 1)], self.offsets[last] + 1)
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ class Footnote:
 
 @dataclass(frozen=True)
 class KamerstukRef:
-    """"35 925 VII, nr. 39" → dossier "35925", toevoeging "VII", number "39"."""
+    """ "35 925 VII, nr. 39" → dossier "35925", toevoeging "VII", number "39"."""
 
     dossier: str
     number: str

@@ -1,0 +1,223 @@
+"""Parsing: clean text → :class:`kggraph.model.Document`. Never imports rdflib.
+
+>>> from kggraph.extract.text import source_from_text
+>>> doc = parse(source_from_text(
+...     "Vragen van het lid Podt (D66) aan de Minister van Asiel en Migratie over X "
+...     "(ingezonden 24 oktober 2024).\\nVraag 1\\nKunt u dit toelichten?\\n"), identifier="kv-tk-2024Z1")
+>>> doc.kind, [q.number for q in doc.questions], doc.header.askers[0].party
+('questions', [1], 'D66')
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..clean import clean
+from ..errors import NotKamervragenError
+from ..lexicon import Lexicon, load_lexicon
+from ..model import Answer, Citation, CleanText, Document, Footnote, Question, SourceText, Span
+from ..patterns import pattern
+from .blocks import Block, block_at, find_blocks
+from .citations import find_mentions, find_motions, footnote_citations, text_citations
+from .header import header_kind, parse_header
+
+IDENTIFIER = re.compile(
+    r"(?P<id>ah-tk-(?P<vj>\d{8})-(?P<nr>\d+)|kv-tk-(?P<zaak>\d{4}Z\d{5}|\d{8}-KVR\d+))"
+)
+
+
+def _flat(text: str) -> str:
+    """Newlines → spaces, runs of spaces folded (for stored texts)."""
+    return " ".join(text.split())
+
+
+def _questions(clean_text: CleanText, blocks: list[Block]) -> tuple[Question, ...]:
+    seen: set[int] = set()
+    out = []
+    for b in blocks:
+        if b.kind != "question":
+            continue
+        text = _flat(clean_text.text[b.body_start : b.end])
+        for n in b.numbers:
+            if n in seen:
+                continue
+            seen.add(n)
+            out.append(Question(n, text, clean_text.source_span(b.start, b.end), b.numbers))
+    return tuple(out)
+
+
+def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
+    out = []
+    for b in blocks:
+        if b.kind != "answer":
+            continue
+        text = _flat(clean_text.text[b.body_start : b.end])
+        refers: list[int] = []
+        rest = text
+        for m in pattern("referral").finditer(text):
+            from .blocks import expand_numbers
+
+            refers += [n for n in expand_numbers(m["nums"]) if n not in refers]
+            rest = rest.replace(m.group(0), " ")
+        only = bool(refers) and bool(pattern("referral_filler").fullmatch(rest))
+        out.append(
+            Answer(
+                index=len(out) + 1,
+                numbers=b.numbers,
+                label=b.label,
+                text=text,
+                span=clean_text.source_span(b.start, b.end),
+                refers_to=tuple(refers),
+                referral_only=only,
+            )
+        )
+    return tuple(out)
+
+
+def identify(source: SourceText, explicit: str | None = None) -> str | None:
+    """The document's identifier: explicit option, printed id, file name — or None."""
+    if explicit:
+        return explicit
+    if source.identifier:
+        return source.identifier
+    m = pattern("id_line").search(source.text)
+    if m:
+        return m["id"]
+    if source.path:
+        name = re.search(IDENTIFIER, source.path.rsplit("/", 1)[-1])
+        if name:
+            return name["id"]
+    return None
+
+
+def parse(
+    source: SourceText,
+    *,
+    identifier: str | None = None,
+    lexicon: Lexicon | None = None,
+    clean_text: CleanText | None = None,
+) -> Document:
+    """Parse ``source``; raise NotKamervragenError when it is no written-questions text."""
+    lexicon = lexicon or load_lexicon()
+    ct = clean_text or clean(source)
+    text = ct.text
+    blocks = find_blocks(text)
+    header_end = blocks[0].start if blocks else len(text)
+    header_text = text[:header_end]
+
+    def span_of(a: int, b: int) -> Span:
+        return ct.source_span(a, b)
+
+    header = parse_header(header_text, 0, lexicon, span_of)
+    if not blocks and header.question_span is None:
+        raise NotKamervragenError(
+            "no 'Vragen van …' header and no 'Vraag N' blocks: not a Kamervragen document",
+            path=source.path,
+        )
+    kind = header_kind(header_text)
+    if (
+        kind == "answer"
+        and not any(b.kind == "answer" for b in blocks)
+        and any(b.kind == "mededeling" for b in blocks)
+    ):
+        kind = "postponement"
+
+    def block_of(pos: int) -> str | None:
+        return block_at(blocks, pos)
+
+    markers = list(ct.markers)
+    marker_block = {m.number: block_of(m.position) for m in markers}
+    footnotes = tuple(
+        Footnote(
+            f.number,
+            f.text,
+            f.span,
+            marker_block.get(f.number),
+            next((m.span for m in markers if m.number == f.number), None),
+        )
+        for f in ct.footnotes
+    )
+    citations: list[Citation] = []
+    for f in ct.footnotes:
+        citations += footnote_citations(
+            f.number, f.text, f.source_span, marker_block.get(f.number), lexicon
+        )
+    see_also = {r.span for r in header.see_also}
+    citations += [
+        c
+        for c in text_citations(text, span_of, None)
+        if c.span not in see_also and not any(s.start <= c.span.start < s.end for s in see_also)
+    ]
+    citations = _unique(citations)
+    citations = [
+        Citation(
+            c.kind,
+            c.key,
+            c.span,
+            c.block or block_of(_clean_pos(ct, c.span)),
+            c.footnote,
+            c.url,
+            c.title,
+            c.publisher,
+            c.published,
+            c.kamerstuk,
+        )
+        if c.footnote is None
+        else c
+        for c in citations
+    ]
+    footnote_texts = {f.number: f.text for f in ct.footnotes}
+    motions = find_motions(text, span_of, block_of, markers, footnote_texts)
+    mentions = find_mentions(text, span_of, block_of, lexicon)
+    for f in ct.footnotes:
+        mentions += find_mentions(
+            f.text,
+            f.source_span,
+            lambda _p, n=f.number: f"footnote:{n}",
+            lexicon,
+            schemes=("laws",),
+        )
+    m = IDENTIFIER.fullmatch(identifier or "")
+    vergaderjaar = number = zaak = None
+    if m and m["vj"]:
+        vergaderjaar, number = f"{m['vj'][:4]}-{m['vj'][4:]}", int(m["nr"])
+    elif m and m["zaak"]:
+        zaak = m["zaak"]
+    docx = pattern("docx_preamble").match(text)
+    if docx and docx["zaak"]:
+        zaak = zaak or docx["zaak"]
+    return Document(
+        identifier=identifier or "",
+        kind=kind,
+        source=source,
+        clean=ct,
+        header=header,
+        vergaderjaar=vergaderjaar,
+        number=number,
+        zaaknummer=zaak,
+        questions=_questions(ct, blocks),
+        answers=_answers(ct, blocks),
+        footnotes=footnotes,
+        citations=tuple(citations),
+        motions=tuple(motions),
+        mentions=tuple(mentions),
+    )
+
+
+def _unique(citations: list[Citation]) -> list[Citation]:
+    """One citation per (kind, key, footnote) — a footnote may name the same paper twice."""
+    seen: set[tuple[str, str, int | None, int | None]] = set()
+    out = []
+    for c in citations:
+        key = (c.kind, c.key, c.footnote, None if c.footnote else c.span.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _clean_pos(ct: CleanText, span: Span) -> int:
+    """The clean-text position of a source offset (first character at or after it)."""
+    from bisect import bisect_left
+
+    return bisect_left(ct.offsets, span.start)

@@ -1,0 +1,80 @@
+"""Dutch dates, names and roles, driven by ``kggraph/data/dutch.toml``.
+
+>>> parse_date("24 juni 2022")
+datetime.date(2022, 6, 24)
+>>> split_name("Jasper van Dijk")
+PersonName(written='Jasper van Dijk', family='van Dijk', given='Jasper', initials=None)
+>>> split_name("Van der Burg").family, split_name("Faber – van de Klashorst").family
+('Van der Burg', 'Faber – van de Klashorst')
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .model import PersonName
+
+DATA = Path(__file__).resolve().parent / "data" / "dutch.toml"
+INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.)+(?:-[A-Z]\.)*$")
+
+
+@cache
+def dutch() -> dict[str, Any]:
+    with DATA.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def parse_date(text: str | None) -> date | None:
+    """ "11 mei 2022" → date(2022, 5, 11); None when it is not a full Dutch date."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*", text)
+    if not m:
+        return None
+    month = dutch()["months"].get(m.group(2).lower())
+    if not month:
+        return None
+    try:
+        return date(int(m.group(3)), month, int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def split_name(written: str) -> PersonName:
+    """Split a written name into given name / initials and family name (with particles)."""
+    written = " ".join(written.split())
+    tokens = written.split(" ")
+    particles = set(dutch()["particles"])
+    given: list[str] = []
+    initials: list[str] = []
+    i = 0
+    if any(tok in {"-", "–", "—"} for tok in tokens):  # "Faber – van de Klashorst"
+        i = len(tokens)
+    while i < len(tokens) - 1:
+        tok = tokens[i]
+        if INITIALS.match(tok):
+            initials.append(tok)
+        elif tok[:1].isupper() and tok.lower() not in particles:
+            given.append(tok)
+        else:
+            break
+        i += 1
+    family = " ".join(tokens[i:])
+    if not family or i == len(tokens):
+        family, given = written, []
+    return PersonName(
+        written=written,
+        family=family,
+        given=" ".join(given) or None,
+        initials="".join(initials) or None,
+    )
+
+
+def normalise_role(role: str) -> str:
+    """ "minister" → "Minister", "staatssecretarissen" → "Staatssecretaris"."""
+    return str(dutch()["roles"].get(role.lower(), role[:1].upper() + role[1:]))

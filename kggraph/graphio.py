@@ -1,0 +1,101 @@
+"""Reading and writing graph files; writes are atomic (temp file + rename).
+
+Formats by extension: ``.ttl`` (Turtle, the union of all documents), ``.trig`` and
+``.nq`` (one named graph per document), ``.nt``, ``.jsonld`` (JSON-LD with graphs).
+N-Triples and N-Quads are written sorted, Turtle and TriG by rdflib's sorted writers, so
+the same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .errors import InputError
+from .lexicon import DEFAULT_BASE
+from .rdf import bind_prefixes
+
+FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld"}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(
+            f"unknown graph format {suffix or '(none)'}; use one of {', '.join(FORMATS)}",
+            path=str(path),
+        )
+    return FORMATS[suffix]
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def serialize(graphs: Iterable[Graph], fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """The document graphs in ``fmt``; triple formats get their union."""
+    graphs = sorted(graphs, key=lambda g: str(g.identifier))
+    if fmt in QUAD_FORMATS:
+        ds = bind_prefixes(Dataset(), base)
+        for g in graphs:
+            target = ds.graph(g.identifier)
+            for t in g:
+                target.add(t)
+        if fmt == "nquads":
+            lines = ds.serialize(format="nquads").splitlines()
+            return ("\n".join(sorted(set(lines))) + "\n").encode()
+        return ds.serialize(format=fmt).encode()
+    union = bind_prefixes(Graph(), base)
+    for g in graphs:
+        for t in g:
+            union.add(t)
+    if fmt == "nt":
+        lines = union.serialize(format="nt").splitlines()
+        return ("\n".join(sorted(set(line for line in lines if line))) + "\n").encode()
+    return union.serialize(format=fmt).encode()
+
+
+def write_graphs(
+    graphs: Iterable[Graph], path: str | os.PathLike[str], base: str = DEFAULT_BASE
+) -> None:
+    atomic_write(path, serialize(graphs, format_for(path), base))
+
+
+def read_dataset(paths: Iterable[str | os.PathLike[str]]) -> Dataset:
+    """Load graph files into one Dataset (a Turtle file becomes one named graph)."""
+    ds = Dataset(default_union=True)
+    for p in paths:
+        path = Path(p)
+        fmt = format_for(path)
+        if not path.is_file():
+            raise InputError("no such file", path=str(path))
+        try:
+            if fmt in QUAD_FORMATS:
+                ds.parse(path, format=fmt)
+            else:
+                ds.graph(path.resolve().as_uri()).parse(path, format=fmt)
+        except Exception as exc:  # noqa: BLE001 - parser errors come in many kinds
+            raise InputError(f"cannot parse {fmt}: {exc}", path=str(path)) from exc
+    return ds
+
+
+def document_graphs(ds: Dataset) -> list[Graph]:
+    """The non-empty named graphs of ``ds`` (the default graph too, when it holds triples)."""
+    return sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier))

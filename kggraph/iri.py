@@ -1,0 +1,103 @@
+"""Deterministic IRIs under one base, minted from official identifiers — never from
+pasted text: keys are slugged or percent-encoded.
+
+>>> m = Minter("https://w3id.org/kggraph/id/")
+>>> str(m.kamerstuk("kst-35925-VII-39"))
+'https://w3id.org/kggraph/id/kamerstuk/kst-35925-VII-39'
+>>> slug("Faber – van de Klashorst")
+'faber-van-de-klashorst'
+>>> str(m.web("https://nos.nl/artikel/1")).rsplit("/", 1)[1]
+'6b2d3ec1d7be2d4f'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from rdflib import URIRef
+
+SAFE_KEY = re.compile(r"[^A-Za-z0-9._~-]")
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII with runs of anything else folded to '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def safe_key(key: str) -> str:
+    """Percent-encode everything outside the unreserved characters."""
+    return quote(key, safe="-._~")
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme and host, drop the fragment and a trailing slash of the path."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(
+        (parts.scheme.lower() or "https", parts.netloc.lower(), path, parts.query, "")
+    )
+
+
+class Minter:
+    """Mints the IRIs of docs/graph-model.md under ``base``."""
+
+    def __init__(self, base: str):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def _iri(self, kind: str, key: str) -> URIRef:
+        return URIRef(f"{self.base}{kind}/{safe_key(key)}")
+
+    def key(self, key: str) -> URIRef:
+        """A vocabulary concept by its key ("law/BWBR0001840")."""
+        kind, _, rest = key.partition("/")
+        return self._iri(kind, rest)
+
+    def doc(self, identifier: str) -> URIRef:
+        return self._iri("doc", identifier)
+
+    def question(self, doc_id: str, n: int) -> URIRef:
+        return self._iri("question", f"{doc_id}-{n}")
+
+    def answer(self, doc_id: str, i: int) -> URIRef:
+        return self._iri("answer", f"{doc_id}-{i}")
+
+    def footnote(self, doc_id: str, n: int) -> URIRef:
+        return self._iri("footnote", f"{doc_id}-{n}")
+
+    def mention(self, doc_id: str, start: int, k: int = 0) -> URIRef:
+        return self._iri("mention", f"{doc_id}-{start}" + (f"-{k}" if k else ""))
+
+    def selector(self, doc_id: str, start: int, end: int) -> URIRef:
+        return self._iri("selector", f"{doc_id}-{start}-{end}")
+
+    def person(self, family: str, party: str | None) -> URIRef:
+        return self._iri("person", slug(family) + (f"-{slug(party)}" if party else ""))
+
+    def party(self, name: str) -> URIRef:
+        return self._iri("party", slug(name))
+
+    def post(self, role: str, portfolio: str) -> URIRef:
+        return self._iri("post", f"{slug(role)}-{slug(portfolio)}")
+
+    def kamerstuk(self, kst_id: str) -> URIRef:
+        return self._iri("kamerstuk", kst_id)
+
+    def publication(self, key: str) -> URIRef:
+        return self._iri("publication", key)
+
+    def ecli(self, ecli: str) -> URIRef:
+        return self._iri("ecli", ecli.replace(":", "-"))
+
+    def web(self, url: str) -> URIRef:
+        digest = hashlib.sha1(normalise_url(url).encode()).hexdigest()[:16]
+        return self._iri("web", digest)
+
+    def outlet(self, name: str) -> URIRef:
+        return self._iri("outlet", slug(name))
+
+    def article(self, law_key: str, article: str) -> URIRef:
+        return self._iri("article", f"{law_key.rsplit('/', 1)[-1]}-{slug(article)}")

@@ -1,0 +1,158 @@
+"""The vocabularies of ``ontology/`` (SKOS) as a lookup table for the parser.
+
+The same Turtle files teach the parser its aliases and go into the output graph: a
+concept's ``skos:prefLabel``, ``skos:altLabel`` and ``skos:hiddenLabel`` are the names it
+is found by. Short labels and abbreviations ("AVG", "Wpg", "BZK") match case-exactly,
+longer names case-insensitively, with any run of white space between words.
+
+>>> lex = load_lexicon()
+>>> lex.lookup("laws", "Grondwet").key
+'law/BWBR0001840'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from .resources import resource_files
+
+DEFAULT_BASE = "https://w3id.org/kggraph/id/"
+KGO = Namespace("https://w3id.org/kggraph/ontology#")
+CASE_EXACT_MAX = 5
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str  # IRI path under the base: "law/BWBR0001840"
+    scheme: str  # "laws", "ministries", "portfolios", "parties", "organisations", "outlets"
+    label: str
+    labels: tuple[str, ...]
+    domains: tuple[str, ...] = ()
+    parent: str | None = None  # kgo:portfolioOf / a broader concept's key
+
+
+def _norm(label: str) -> str:
+    return " ".join(label.replace("’", "'").split()).casefold()
+
+
+def _case_exact(label: str) -> bool:
+    return len(label) <= CASE_EXACT_MAX or (" " not in label and label[1:] != label[1:].lower())
+
+
+class Lexicon:
+    """Concepts by key, by scheme and label; mention finder over running text."""
+
+    def __init__(self, concepts: list[Concept], graph: Graph):
+        self.graph = graph
+        self.concepts = {c.key: c for c in concepts}
+        self._by_label: dict[tuple[str, str], Concept] = {}
+        self._exact: dict[tuple[str, str], Concept] = {}
+        for c in concepts:
+            for label in c.labels:
+                if _case_exact(label):
+                    self._exact.setdefault((c.scheme, label), c)
+                self._by_label.setdefault((c.scheme, _norm(label)), c)
+        self._finders: dict[str, list[re.Pattern[str]]] = {}
+        self._hosts = {d: c for c in concepts for d in c.domains}
+
+    def lookup(self, scheme: str, text: str) -> Concept | None:
+        """The concept of ``scheme`` whose label is ``text``."""
+        text = " ".join(text.split())
+        hit = self._exact.get((scheme, text))
+        if hit:
+            return hit
+        if _case_exact(text):
+            return None
+        return self._by_label.get((scheme, _norm(text)))
+
+    def outlet_for_host(self, host: str) -> Concept | None:
+        """The outlet whose ``kgo:domain`` is ``host`` (or a parent domain of it)."""
+        host = host.lower().removeprefix("www.")
+        while host:
+            if host in self._hosts:
+                return self._hosts[host]
+            if "." not in host:
+                return None
+            host = host.split(".", 1)[1]
+        return None
+
+    def _patterns(self, scheme: str) -> list[re.Pattern[str]]:
+        if scheme not in self._finders:
+            labels = sorted(
+                {label for c in self.concepts.values() if c.scheme == scheme for label in c.labels},
+                key=len,
+                reverse=True,
+            )
+
+            def alternation(items: list[str]) -> str:
+                return "|".join(r"\s+".join(map(re.escape, lab.split())) for lab in items)
+
+            exact = [lab for lab in labels if _case_exact(lab)]
+            loose = [lab for lab in labels if not _case_exact(lab)]
+            found = []
+            if exact:
+                found.append(re.compile(rf"(?<!\w)(?:{alternation(exact)})(?!\w)"))
+            if loose:
+                found.append(re.compile(rf"(?<!\w)(?:{alternation(loose)})(?!\w)", re.IGNORECASE))
+            self._finders[scheme] = found
+        return self._finders[scheme]
+
+    def find(self, scheme: str, text: str) -> Iterator[tuple[Concept, int, int]]:
+        """Non-overlapping mentions of ``scheme`` concepts in ``text``, longest first."""
+        hits: list[tuple[int, int, Concept]] = []
+        for regex in self._patterns(scheme):
+            for m in regex.finditer(text):
+                concept = self.lookup(scheme, m.group(0))
+                if concept:
+                    hits.append((m.start(), m.end(), concept))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        end = -1
+        for start, stop, concept in hits:
+            if start >= end:
+                yield concept, start, stop
+                end = stop
+
+
+def _scheme_name(graph: Graph, subject: URIRef, base: str) -> str | None:
+    for scheme in graph.objects(subject, SKOS.inScheme):
+        return str(scheme).removeprefix(base).removeprefix("scheme/")
+    return None
+
+
+@cache
+def load_lexicon(base: str = DEFAULT_BASE) -> Lexicon:
+    """Read every vocabulary in ``ontology/`` (all Turtle files but the ontology itself)."""
+    graph = Graph()
+    for path in resource_files("ontology", ".ttl"):
+        if path.name != "kggraph.ttl":
+            graph.parse(path, format="turtle", publicID=base)
+    concepts = []
+    for subject in set(graph.subjects(SKOS.prefLabel, None)):
+        if not isinstance(subject, URIRef) or not str(subject).startswith(base):
+            continue
+        scheme = _scheme_name(graph, subject, base)
+        if scheme is None:
+            continue
+        pref = [str(o) for o in graph.objects(subject, SKOS.prefLabel)]
+        labels = pref + [
+            str(o) for p in (SKOS.altLabel, SKOS.hiddenLabel) for o in graph.objects(subject, p)
+        ]
+        parent = next(iter(graph.objects(subject, KGO.portfolioOf)), None)
+        concepts.append(
+            Concept(
+                key=str(subject).removeprefix(base),
+                scheme=scheme,
+                label=sorted(pref)[0],
+                labels=tuple(dict.fromkeys(labels)),
+                domains=tuple(sorted(str(d).lower() for d in graph.objects(subject, KGO.domain))),
+                parent=str(parent).removeprefix(base) if parent else None,
+            )
+        )
+    concepts.sort(key=lambda c: c.key)
+    return Lexicon(concepts, graph)

@@ -1,0 +1,106 @@
+"""Question and answer blocks of the body.
+
+Two layouts: headings ("Vraag 4 en 5" / "Antwoord 6, 7, 9 en 11" / "Antwoord op vraag 1"),
+and the ministries' Word texts with numbered items ("1. Kunt u …" followed by
+"Antwoord:"). A "Mededeling" heading opens the postponement paragraph.
+
+>>> expand_numbers("6, 7, 9 en 11"), expand_numbers("2 t/m 4"), expand_numbers("2-3")
+((6, 7, 9, 11), (2, 3, 4), (2, 3))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..patterns import pattern
+
+RANGE = re.compile(r"(\d{1,3})\s*(?:t/m|tot\s+en\s+met|-|–)\s*(\d{1,3})")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of the clean body: ``kind`` question/answer/mededeling."""
+
+    kind: str
+    numbers: tuple[int, ...]
+    label: str
+    start: int  # heading start
+    body_start: int  # text start
+    end: int
+
+    @property
+    def key(self) -> str:
+        if self.kind == "mededeling":
+            return "mededeling"
+        return f"{self.kind}:{','.join(map(str, self.numbers))}"
+
+
+def expand_numbers(text: str) -> tuple[int, ...]:
+    """ "6, 7, 9 en 11" → (6, 7, 9, 11); ranges "2 t/m 6", "2-3" expanded."""
+    numbers: list[int] = []
+    pos = 0
+    for m in RANGE.finditer(text):
+        numbers += [int(n) for n in re.findall(r"\d{1,3}", text[pos : m.start()])]
+        a, b = int(m.group(1)), int(m.group(2))
+        numbers += list(range(a, b + 1)) if 0 < b - a < 100 else [a, b]
+        pos = m.end()
+    numbers += [int(n) for n in re.findall(r"\d{1,3}", text[pos:])]
+    return tuple(dict.fromkeys(numbers))
+
+
+def _heading_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, int]]:
+    found = []
+    for m in pattern("block_heading").finditer(text):
+        kind = "question" if m["kind"].startswith("Vra") else "answer"
+        body_start = m.start("rest") if m["rest"] else m.end()
+        label = f"{m['kind']} {m['nums']}" if kind == "question" else m.group(0).strip()
+        label = label.split(":")[0].strip()
+        found.append((kind, expand_numbers(m["nums"]), label, m.start(), body_start))
+    return found
+
+
+def _numbered_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, int]]:
+    """Numbered items 1, 2, 3 … in sequence, each optionally followed by "Antwoord"."""
+    found: list[tuple[str, tuple[int, ...], str, int, int]] = []
+    expected = 1
+    items = list(pattern("numbered_item").finditer(text))
+    answers = list(pattern("bare_answer_heading").finditer(text))
+    for m in items:
+        if int(m["n"]) == expected:
+            found.append(("question", (expected,), f"Vraag {expected}", m.start(), m.end()))
+            expected += 1
+    if len(found) < 2:
+        return []
+    for a in answers:
+        owner = [q for q in found if q[0] == "question" and q[3] < a.start()]
+        if owner:
+            n = owner[-1][1]
+            start = a.start("rest") if a["rest"] else a.end()
+            found.append(("answer", n, f"Antwoord {n[0]}", a.start(), start))
+    return sorted(found, key=lambda b: b[3])
+
+
+def find_blocks(text: str) -> list[Block]:
+    """The blocks of ``text`` in order; the header is everything before the first."""
+    raw = _heading_blocks(text)
+    if not any(kind == "question" for kind, *_ in raw):
+        raw = _numbered_blocks(text) or raw
+    for m in pattern("mededeling_heading").finditer(text):
+        raw.append(("mededeling", (), "Mededeling", m.start(), m.end()))
+    raw.sort(key=lambda b: b[3])
+    blocks = []
+    for i, (kind, numbers, label, start, body_start) in enumerate(raw):
+        end = raw[i + 1][3] if i + 1 < len(raw) else len(text)
+        blocks.append(Block(kind, numbers, label, start, body_start, end))
+    return blocks
+
+
+def block_at(blocks: list[Block], position: int) -> str | None:
+    """The key of the block holding ``position``: "header" before the first block."""
+    if not blocks or position < blocks[0].start:
+        return "header"
+    for b in blocks:
+        if b.start <= position < b.end:
+            return b.key
+    return blocks[-1].key

@@ -1,0 +1,212 @@
+"""What footnotes and text cite: Kamerstukken, Aanhangsel items, Staatscourant,
+Staatsblad, ECLI, web sources (news, reports, pages), motions, laws and organisations.
+
+>>> [k.identifier for k in kamerstukken("Kamerstuk 35 510, nr. 21 en nr. 16")]
+['kst-35510-21', 'kst-35510-16']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+from ..dutch import parse_date
+from ..lexicon import Lexicon
+from ..model import Citation, KamerstukRef, Marker, Mention, Motion, Span
+from ..patterns import pattern
+
+URL_TRAILING = ".,;:»”’'"
+REPORT_HINTS = ("/rapport", "/publicaties/", "/documenten/rapporten/", ".pdf", "/onderzoek")
+SpanOf = Callable[[int, int], Span]
+
+
+def kamerstukken(text: str) -> Iterator[KamerstukRef]:
+    """Every Kamerstuk reference in ``text``, "nr. 21 en nr. 16" expanded."""
+    for m in _kamerstuk_matches(text):
+        yield from _refs(m)
+
+
+def _kamerstuk_matches(text: str) -> Iterator[re.Match[str]]:
+    yield from pattern("kamerstuk").finditer(text)
+    yield from pattern("eerste_kamer_stuk").finditer(text)
+
+
+def _refs(m: re.Match[str]) -> list[KamerstukRef]:
+    dossier = m["dossier"].replace(" ", "")
+    toev = m.groupdict().get("toev")
+    numbers = [m["nr"]] + re.findall(r"\d{1,4}", m.groupdict().get("more") or "")
+    return [KamerstukRef(dossier, n, toev) for n in dict.fromkeys(numbers)]
+
+
+def clean_url(raw: str) -> str:
+    """Strip punctuation that ends the sentence, not the URL; add a scheme to www. URLs."""
+    url = raw
+    while url and (url[-1] in URL_TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    if url.startswith("www."):
+        url = "https://" + url
+    return url
+
+
+def _web_kind(url: str, outlet_known: bool, titled: bool) -> str:
+    """A known news outlet → news; a report-like URL or a titled publication → report;
+    else a web page."""
+    if outlet_known:
+        return "news"
+    lowered = url.lower()
+    return "report" if titled or any(h in lowered for h in REPORT_HINTS) else "webpage"
+
+
+def footnote_citations(
+    number: int, text: str, span_of: SpanOf, block: str | None, lexicon: Lexicon
+) -> list[Citation]:
+    """Citations in one footnote's text."""
+    found: list[Citation] = []
+    head = pattern("source_head").match(text)
+    published = parse_date(head["date"]) if head else None
+    title = head["title"][1:-1].strip() if head and head["title"] else None
+    head_outlet = head["outlet"].strip() if head else None
+    for m in pattern("url").finditer(text):
+        url = clean_url(m.group(0))
+        host = urlsplit(url).hostname or ""
+        outlet = lexicon.outlet_for_host(host)
+        if outlet is None and head_outlet:
+            outlet = lexicon.lookup("outlets", head_outlet)
+        publisher = outlet.label if outlet else head_outlet
+        found.append(
+            Citation(
+                kind=_web_kind(url, outlet is not None, head is not None and title is not None),
+                key=url,
+                span=span_of(m.start(), m.start() + len(m.group(0))),
+                block=block,
+                footnote=number,
+                url=url,
+                title=title,
+                publisher=publisher,
+                published=published,
+            )
+        )
+    found += text_citations(text, span_of, block, footnote=number)
+    return found
+
+
+def text_citations(
+    text: str, span_of: SpanOf, block: str | None, footnote: int | None = None
+) -> list[Citation]:
+    """Official publications cited in ``text``."""
+    out: list[Citation] = []
+    for m in _kamerstuk_matches(text):
+        for ref in _refs(m):
+            out.append(
+                Citation(
+                    "kamerstuk",
+                    ref.identifier,
+                    span_of(m.start(), m.end()),
+                    block,
+                    footnote,
+                    kamerstuk=ref,
+                )
+            )
+    for m in pattern("aanhangsel").finditer(text):
+        b = m["b"] if len(m["b"]) == 4 else m["a"][:2] + m["b"]
+        key = f"ah-tk-{m['a']}{b}-{int(m['nr'])}"
+        out.append(Citation("aanhangsel", key, span_of(m.start(), m.end()), block, footnote))
+    for kind, name, prefix in (
+        ("staatscourant", "staatscourant", "stcrt"),
+        ("staatsblad", "staatsblad", "stb"),
+    ):
+        for m in pattern(name).finditer(text):
+            key = f"{prefix}-{m['year']}-{int(m['nr'])}"
+            out.append(Citation(kind, key, span_of(m.start(), m.end()), block, footnote))
+    for m in pattern("ecli").finditer(text):
+        out.append(Citation("ecli", m.group(0), span_of(m.start(), m.end()), block, footnote))
+    return out
+
+
+def split_motions(word: str, names: str) -> list[tuple[str, ...]]:
+    """ "moties Marijnissen c.s. en Klaver c.s." → [("Marijnissen",), ("Klaver",)]."""
+    plural = word.lower() == "moties"
+    if plural and "c.s." in names:
+        groups = [g for g in re.split(r"\s*c\.s\.\s*(?:,|en)?\s*", names) if g.strip()]
+    elif plural:
+        groups = pattern("name_split").split(names)
+    else:
+        groups = [names.replace("c.s.", "")]
+    motions = []
+    for g in groups:
+        submitters = tuple(
+            n.strip() for n in pattern("name_split").split(g.replace("c.s.", "")) if n.strip()
+        )
+        if submitters:
+            motions.append(submitters)
+    return motions
+
+
+def find_motions(
+    text: str,
+    span_of: SpanOf,
+    block_of: Callable[[int], str | None],
+    markers: list[Marker],
+    footnote_texts: dict[int, str],
+) -> list[Motion]:
+    """Motions named in ``text`` (the clean body), paired with the Kamerstukken of the
+    footnote whose marker follows the name."""
+    out: list[Motion] = []
+    for m in pattern("motion").finditer(text):
+        groups = split_motions(m["word"], m["names"])
+        marker = next((k for k in markers if m.end() <= k.position <= m.end() + 2), None)
+        refs = list(kamerstukken(footnote_texts.get(marker.number, ""))) if marker else []
+        for i, submitters in enumerate(groups):
+            out.append(
+                Motion(
+                    submitters=submitters,
+                    written=m.group(0),
+                    span=span_of(m.start(), m.end()),
+                    block=block_of(m.start()),
+                    kamerstuk=refs[i] if i < len(refs) else None,
+                    footnote=marker.number if marker else None,
+                )
+            )
+    return out
+
+
+ARTICLE_BEFORE = re.compile(
+    r"artikel\s+(?P<art>\d+[a-z]?(?:[.:]\d+[a-z]?)*)(?:,?\s+(?:lid|onderdeel|sub|onder)\s+\S+)*"
+    r",?\s+van\s+(?:de|het)\s+$",
+    re.IGNORECASE,
+)
+
+
+def find_mentions(
+    text: str,
+    span_of: SpanOf,
+    block_of: Callable[[int], str | None],
+    lexicon: Lexicon,
+    schemes: tuple[str, ...] = ("laws", "ministries", "organisations"),
+) -> list[Mention]:
+    """Vocabulary concepts named in ``text``: the first per concept, article and block."""
+    out: list[Mention] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for scheme in schemes:
+        for concept, start, end in lexicon.find(scheme, text):
+            article = None
+            if scheme == "laws":
+                before = ARTICLE_BEFORE.search(text[max(0, start - 90) : start])
+                article = before["art"] if before else None
+            block = block_of(start)
+            key = (concept.key, article, block)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Mention(
+                    concept.key,
+                    scheme,
+                    " ".join(text[start:end].split()),
+                    span_of(start, end),
+                    block,
+                    article,
+                )
+            )
+    return out

@@ -1,0 +1,147 @@
+"""The header: who asked whom about what and when; who answered, in which post, when.
+
+>>> h = parse_header(
+...     "Vragen van de leden Leijten en Jasper van Dijk (beiden SP) aan de Minister van "
+...     "Binnenlandse Zaken en Koninkrijksrelaties over X (ingezonden 11 mei 2022).", 0, None)
+>>> [(a.person.family, a.party) for a in h.askers], h.submitted.isoformat()
+([('Leijten', 'SP'), ('van Dijk', 'SP')], '2022-05-11')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..dutch import normalise_role, parse_date, split_name
+from ..lexicon import Lexicon
+from ..model import AanhangselRef, Asker, Header, PersonName, Post, Span
+from ..patterns import pattern
+
+SpanOf = Callable[[int, int], Span]
+
+
+def _plain(a: int, b: int) -> Span:
+    return Span(a, b)
+
+
+def _span(offset: int, m: re.Match[str], group: str | int = 0, span_of: SpanOf = _plain) -> Span:
+    return span_of(offset + m.start(group), offset + m.end(group))
+
+
+def parse_askers(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Asker, ...]:
+    """ "Leijten en Jasper van Dijk (beiden SP)" → two askers of the SP."""
+    groups = list(pattern("asker_group").finditer(text))
+    chunks: list[tuple[str, int, str | None]] = [
+        (g["names"], g.start("names"), g["party"].strip()) for g in groups
+    ]
+    if not groups:
+        chunks = [(text, 0, None)]
+    askers = []
+    for names, start, party in chunks:
+        pos = 0
+        for name in pattern("name_split").split(names):
+            name = re.sub(r"^(?:en|lid|leden)\s+", "", name.strip(" ,"))
+            if not name or not name[0].isalpha():
+                continue
+            at = names.find(name, pos)
+            pos = at + len(name)
+            span = span_of(offset + start + at, offset + start + at + len(name))
+            askers.append(Asker(split_name(name), party, span))
+    return tuple(askers)
+
+
+def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post, ...]:
+    """ "de Minister van A en de Staatssecretaris van B" → two posts."""
+    posts: list[Post] = []
+    role = "Minister"
+    pos = 0
+    parts = []
+    for sep in pattern("post_split").finditer(text):
+        parts.append((pos, sep.start()))
+        pos = sep.end()
+    parts.append((pos, len(text)))
+    for a, b in parts:
+        m = pattern("post").match(text[a:b])
+        if not m or not m["portfolio"] and not m["role"]:
+            continue
+        if m["role"]:
+            role = normalise_role(m["role"])
+        if m["portfolio"]:
+            portfolio = m["portfolio"].strip(" ,.")
+            posts.append(Post(role, portfolio, span_of(offset + a, offset + b), m["prep"] or "van"))
+        elif role == "Minister-President":
+            posts.append(Post(role, "Algemene Zaken", span_of(offset + a, offset + b), "van"))
+    return tuple(posts)
+
+
+def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | None) -> Post:
+    """The post of an answerer: "Minister X (Rechtsbescherming)" is Minister *voor* …"""
+    prep = "van"
+    if lexicon is not None:
+        concept = lexicon.lookup("portfolios", portfolio)
+        if concept is not None and lexicon.lookup("ministries", portfolio) is None:
+            prep = "voor" if role == "Minister" else "van"
+    return Post(normalise_role(role), portfolio.strip(), span, prep)
+
+
+def parse_header(
+    text: str, offset: int, lexicon: Lexicon | None, span_of: SpanOf = _plain
+) -> Header:
+    """Parse the header ``text`` (``offset`` = its position in the clean text; ``span_of``
+    maps clean positions to source spans)."""
+    q = pattern("question_header").search(text)
+    askers: tuple[Asker, ...] = ()
+    addressees: tuple[Post, ...] = ()
+    subject = None
+    submitted = None
+    question_span = None
+    if q:
+        askers = parse_askers(q["askers"], offset + q.start("askers"), span_of)
+        addressees = parse_posts(q["addressees"], offset + q.start("addressees"), span_of)
+        subject = " ".join(q["subject"].split()).strip(" .") if q["subject"] else None
+        question_span = _span(offset, q, 0, span_of)
+    d = pattern("submitted_date").search(text)
+    if d:
+        submitted = parse_date(d["date"])
+    answerer: PersonName | None = None
+    answerer_post: Post | None = None
+    on_behalf: tuple[Post, ...] = ()
+    received = None
+    answer_span = None
+    a = pattern("answer_header").search(text)
+    if a:
+        answerer = split_name(a["name"])
+        answerer_post = _portfolio_post(
+            a["role"], a["portfolio"], _span(offset, a, "portfolio", span_of), lexicon
+        )
+        received = parse_date(a["date"])
+        answer_span = _span(offset, a, 0, span_of)
+        behalf = pattern("on_behalf").search(a["more"])
+        if behalf:
+            at = offset + a.start("more") + behalf.start("posts")
+            on_behalf = parse_posts(behalf["posts"], at, span_of)
+    see_also = tuple(
+        AanhangselRef(f"{m['a']}{m['b']}", int(m["nr"]), _span(offset, m, 0, span_of))
+        for m in pattern("see_also").finditer(text)
+    )
+    return Header(
+        askers=askers,
+        addressees=addressees,
+        subject=subject,
+        submitted=submitted,
+        answerer=answerer,
+        answerer_post=answerer_post,
+        on_behalf_of=on_behalf,
+        received=received,
+        see_also=see_also,
+        question_span=question_span,
+        answer_span=answer_span,
+    )
+
+
+def header_kind(text: str) -> str:
+    """ "answer", "postponement" or "questions" from the header's answer line."""
+    a = pattern("answer_header").search(text)
+    if a is None:
+        return "questions"
+    return "postponement" if a["kind"] == "Mededeling" else "answer"

@@ -1,0 +1,261 @@
+"""SPARQL: the bundled queries of ``queries/`` and how to run them.
+
+A query file starts with a comment header::
+
+    # title: Who asked the questions, with their party
+    # description: One row per asker …
+    # param: doc  document  optional  The document (identifier or IRI)
+
+Parameters are pre-bound variables (rdflib ``initBindings``, Oxigraph ``substitutions``),
+so a query works the same with or without them. Queries see the union of all document
+graphs as their default graph, in memory (rdflib) and in the store (Oxigraph) alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from rdflib import XSD, Dataset, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from .errors import QueryError
+from .lexicon import DEFAULT_BASE
+from .resources import resource_files
+
+HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
+PARAM_TYPES = ("document", "iri", "string", "date", "integer")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: str | None = None
+
+
+def parse_query_text(text: str, name: str, path: str | None = None) -> NamedQuery:
+    """Read the comment header of a query."""
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        m = HEADER.match(line.strip())
+        if not m:
+            if line.strip() and not line.strip().startswith("#"):
+                break
+            continue
+        key, value = m["key"], m["value"].strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = f"{description} {value}".strip()
+        else:
+            fields = value.split(None, 3)
+            if len(fields) < 3 or fields[1] not in PARAM_TYPES:
+                raise QueryError(f"bad param line {value!r}", path=path)
+            params.append(
+                Param(
+                    fields[0],
+                    fields[1],
+                    fields[2] == "required",
+                    fields[3] if len(fields) > 3 else "",
+                )
+            )
+    return NamedQuery(name, title, description, tuple(params), text, path)
+
+
+@cache
+def bundled_queries() -> dict[str, NamedQuery]:
+    """The queries of ``queries/`` by name ("01-askers" and "askers" both work)."""
+    out: dict[str, NamedQuery] = {}
+    for path in resource_files("queries", ".rq"):
+        q = parse_query_text(path.read_text(encoding="utf-8"), path.stem, str(path))
+        out[path.stem] = q
+        short = re.sub(r"^\d+[-_]", "", path.stem)
+        out.setdefault(short, q)
+    return out
+
+
+def resolve_query(spec: str) -> NamedQuery:
+    """A bundled query name, a path to a ``.rq`` file, or inline SPARQL."""
+    queries = bundled_queries()
+    if spec in queries:
+        return queries[spec]
+    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) and "{" in spec:
+        return parse_query_text(spec, "inline")
+    path = Path(spec)
+    if path.suffix == ".rq" or path.is_file():
+        if not path.is_file():
+            raise QueryError("no such query file", path=spec)
+        return parse_query_text(path.read_text(encoding="utf-8"), path.stem, str(path))
+    known = ", ".join(sorted(k for k in queries if not re.match(r"^\d", k)))
+    raise QueryError(f"unknown query {spec!r}; bundled queries: {known}")
+
+
+def bind_params(
+    query: NamedQuery, values: Mapping[str, str], base: str = DEFAULT_BASE
+) -> dict[str, Node]:
+    """Turn ``--param NAME=VALUE`` strings into RDF terms by the declared types."""
+    declared = {p.name: p for p in query.params}
+    out: dict[str, Node] = {}
+    for name, raw in values.items():
+        p = declared.get(name)
+        kind = p.type if p else ("iri" if re.match(r"^https?://", raw) else "string")
+        try:
+            if kind == "document":
+                out[name] = URIRef(raw if re.match(r"^https?://", raw) else f"{base}doc/{raw}")
+            elif kind == "iri":
+                out[name] = URIRef(raw)
+            elif kind == "date":
+                out[name] = Literal(date.fromisoformat(raw))
+            elif kind == "integer":
+                out[name] = Literal(int(raw))
+            else:
+                out[name] = Literal(raw)
+        except ValueError as exc:
+            raise QueryError(f"parameter {name}: {exc}") from exc
+    missing = [p.name for p in query.params if p.required and p.name not in out]
+    if missing:
+        raise QueryError(f"missing required parameter(s): {', '.join(missing)}")
+    return out
+
+
+@dataclass(frozen=True)
+class Rows:
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+
+
+class Backend(Protocol):
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows: ...
+
+
+def _lexical(term: Any) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, Literal | URIRef):
+        return str(term)
+    return str(getattr(term, "value", term))
+
+
+class RdflibBackend:
+    """Queries an rdflib Dataset (union of its graphs as the default graph)."""
+
+    def __init__(self, dataset: Dataset):
+        dataset.default_union = True
+        self.dataset = dataset
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        try:
+            result = self.dataset.query(
+                text, initBindings={Variable(k): v for k, v in bindings.items()}
+            )
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
+            raise QueryError(f"SPARQL error: {exc}") from exc
+        variables = tuple(str(v) for v in (result.vars or []))
+        return Rows(variables, tuple(tuple(_lexical(row[v]) for v in variables) for row in result))
+
+
+def to_oxigraph_term(term: Node) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise QueryError(f"cannot bind {term!r}")
+
+
+class OxigraphBackend:
+    """Queries a pyoxigraph Store directly (no rdflib in between)."""
+
+    def __init__(self, store: Any):
+        self.store = store
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        import pyoxigraph as ox
+
+        subs = {ox.Variable(k): to_oxigraph_term(v) for k, v in bindings.items()}
+        try:
+            result = self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        variables = tuple(v.value for v in result.variables)
+        return Rows(
+            variables,
+            tuple(tuple(_lexical(sol[v]) for v in variables) for sol in result),
+        )
+
+
+def run_query(
+    backend: Backend,
+    query: NamedQuery,
+    params: Mapping[str, str] | None = None,
+    base: str = DEFAULT_BASE,
+) -> Rows:
+    """Run ``query`` with string parameters bound by their declared types."""
+    return backend.select(query.text, bind_params(query, params or {}, base))
+
+
+def format_rows(rows: Rows, fmt: str) -> str:
+    """Rows as an aligned table, CSV or JSON (SPARQL 1.1 JSON results)."""
+    if fmt == "json":
+        import json
+
+        bindings = [
+            {
+                v: {"type": "literal", "value": val}
+                for v, val in zip(rows.variables, r, strict=True)
+                if val is not None
+            }
+            for r in rows.rows
+        ]
+        return json.dumps(
+            {"head": {"vars": list(rows.variables)}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            indent=2,
+        )
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(rows.variables)
+        w.writerows([["" if v is None else v for v in r] for r in rows.rows])
+        return buf.getvalue()
+    return format_table(rows.variables, rows.rows)
+
+
+def format_table(
+    header: Sequence[str], rows: Sequence[Sequence[str | None]], width: int = 60
+) -> str:
+    """A plain aligned text table; long cells are shortened with '…'."""
+
+    def cell(v: str | None) -> str:
+        s = "" if v is None else " ".join(str(v).split())
+        return s if len(s) <= width else s[: width - 1] + "…"
+
+    cells = [[cell(v) for v in r] for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    sep = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join([line.rstrip(), sep, *body, f"({len(rows)} rows)"])

@@ -1,0 +1,378 @@
+"""The RDF mapping: a parsed :class:`Document` → its named graph (docs/graph-model.md).
+
+Never sees raw text: everything comes from the document model. Vocabulary concepts
+(laws, ministries, parties, organisations, outlets) bring their own triples from
+``ontology/`` so that each document graph is self-contained and validates on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
+
+from .iri import Minter
+from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
+from .model import Citation, Document, KamerstukRef, Post, Span
+
+KGO = Namespace("https://w3id.org/kggraph/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+CITO = Namespace("http://purl.org/spar/cito/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OFFICIAL = "https://zoek.officielebekendmakingen.nl/"
+
+PREFIXES = {
+    "kgo": KGO,
+    "schema": SCHEMA,
+    "cito": CITO,
+    "oa": OA,
+    "eli": ELI,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "prov": PROV,
+    "skos": SKOS,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCHEMA.WebPage}
+PUBLICATION_CLASS = {"staatscourant": KGO.Staatscourant, "staatsblad": KGO.Staatsblad}
+
+
+def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    graph.bind("kg", Namespace(base), override=True)
+    return graph
+
+
+class _Builder:
+    def __init__(self, doc: Document, lexicon: Lexicon, base: str, content_hash: str | None):
+        self.d = doc
+        self.lex = lexicon
+        self.m = Minter(base)
+        self.g = bind_prefixes(Graph(identifier=self.m.doc(doc.identifier)), base)
+        self.doc = self.m.doc(doc.identifier)
+        self.hash = content_hash
+        self.blocks: dict[str, list[URIRef]] = {}
+        self._mention_keys: set[str] = set()
+
+    # -- small helpers -----------------------------------------------------------------
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def provenance(self, node: URIRef, span: Span) -> None:
+        sel = self.m.selector(self.d.identifier, span.start, span.end)
+        self.add(node, PROV.wasDerivedFrom, self.doc)
+        self.add(node, KGO.textSelector, sel)
+        self.add(sel, RDF.type, OA.TextPositionSelector)
+        self.add(sel, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
+        self.add(sel, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        page = self.d.source.page_at(span.start)
+        if page is not None:
+            self.add(node, KGO.page, Literal(page))
+
+    def concept(self, key: str) -> URIRef:
+        """The concept's IRI, with its vocabulary triples copied into this graph."""
+        iri = self.m.key(key)
+        vocab_iri = URIRef(DEFAULT_BASE + key)
+        for _, p, o in self.lex.graph.triples((vocab_iri, None, None)):
+            if p == SKOS.inScheme:
+                continue
+            self.g.add((iri, p, self._rebase(o)))
+        return iri
+
+    def _rebase(self, o: URIRef | Literal) -> URIRef | Literal:  # type: ignore[override]
+        if isinstance(o, URIRef) and str(o).startswith(DEFAULT_BASE):
+            return self.m.key(str(o)[len(DEFAULT_BASE) :])
+        return o
+
+    def mention(self, span: Span, target: URIRef, where: URIRef, surface: str | None) -> URIRef:
+        k = 0
+        node = self.m.mention(self.d.identifier, span.start)
+        while str(node) in self._mention_keys:
+            k += 1
+            node = self.m.mention(self.d.identifier, span.start, k)
+        self._mention_keys.add(str(node))
+        self.add(node, RDF.type, KGO.Mention)
+        self.add(node, KGO.mentions, target)
+        self.add(node, KGO.mentionedIn, where)
+        self.add(node, DCTERMS.isPartOf, self.doc)
+        if surface:
+            self.add(node, KGO.surface, Literal(" ".join(surface.split())))
+        self.provenance(node, span)
+        return node
+
+    def references(self, where: Iterable[URIRef], target: URIRef) -> None:
+        for w in where:
+            self.add(w, DCTERMS.references, target)
+        self.add(self.doc, DCTERMS.references, target)
+
+    def block_nodes(self, key: str | None) -> list[URIRef]:
+        if key and key.startswith("footnote:"):
+            return [self.m.footnote(self.d.identifier, int(key.split(":")[1]))]
+        return self.blocks.get(key or "", []) or [self.doc]
+
+    # -- parts -------------------------------------------------------------------------
+
+    def document(self) -> None:
+        d, doc = self.d, self.doc
+        cls = (
+            KGO.AanhangselItem
+            if d.identifier.startswith("ah-")
+            else KGO.QuestionsDocument
+            if d.identifier.startswith("kv-")
+            else KGO.Document
+        )
+        self.add(doc, RDF.type, cls)
+        self.add(doc, DCTERMS.identifier, Literal(d.identifier))
+        self.add(doc, KGO.documentKind, Literal(d.kind))
+        if d.identifier.startswith(("ah-", "kv-")):
+            self.add(
+                doc, SCHEMA.url, Literal(f"{OFFICIAL}{d.identifier}.html", datatype=XSD.anyURI)
+            )
+        h = d.header
+        self.add(doc, DCTERMS.title, Literal(h.subject) if h.subject else None)
+        self.add(doc, DCTERMS.dateSubmitted, Literal(h.submitted) if h.submitted else None)
+        self.add(doc, KGO.dateReceived, Literal(h.received) if h.received else None)
+        if h.submitted and h.received and h.received >= h.submitted:
+            self.add(doc, KGO.answerDays, Literal((h.received - h.submitted).days))
+        self.add(doc, KGO.vergaderjaar, Literal(d.vergaderjaar) if d.vergaderjaar else None)
+        self.add(doc, KGO.aanhangselNumber, Literal(d.number) if d.number is not None else None)
+        self.add(doc, KGO.zaaknummer, Literal(d.zaaknummer) if d.zaaknummer else None)
+        self.add(doc, KGO.contentHash, Literal(self.hash) if self.hash else None)
+        if d.source.path:
+            self.add(doc, DCTERMS.source, Literal(PurePath(d.source.path).name))
+        for ref in h.see_also:
+            target = self.aanhangsel(ref.identifier)
+            self.add(doc, RDFS.seeAlso, target)
+
+    def person(self, family: str, written: str, given: str | None, party: str | None) -> URIRef:
+        party_iri = self.party(party) if party else None
+        node = self.m.person(family, party_iri.rsplit("/", 1)[-1] if party_iri else None)
+        self.add(node, RDF.type, SCHEMA.Person)
+        self.add(node, SCHEMA.name, Literal(written))
+        self.add(node, SCHEMA.familyName, Literal(family))
+        self.add(node, SCHEMA.givenName, Literal(given) if given else None)
+        self.add(node, SCHEMA.memberOf, party_iri)
+        return node
+
+    def party(self, name: str) -> URIRef:
+        concept = self.lex.lookup("parties", name)
+        if concept:
+            return self.concept(concept.key)
+        node = self.m.party(name)
+        self.add(node, RDF.type, SCHEMA.PoliticalParty)
+        self.add(node, SKOS.prefLabel, Literal(name, lang="nl"))
+        return node
+
+    def post(self, post: Post) -> URIRef:
+        ministry = self.lex.lookup("ministries", post.portfolio)
+        portfolio = self.lex.lookup("portfolios", post.portfolio)
+        key = (ministry or portfolio).key.rsplit("/", 1)[-1] if (ministry or portfolio) else None
+        node = self.m.post(post.role, key or post.portfolio)
+        self.add(node, RDF.type, ORG.Post)
+        self.add(node, SKOS.prefLabel, Literal(post.label, lang="nl"))
+        self.add(node, KGO.role, Literal(post.role))
+        if ministry:
+            self.add(node, ORG.postIn, self.concept(ministry.key))
+        elif portfolio:
+            self.add(node, KGO.portfolio, self.concept(portfolio.key))
+            if portfolio.parent:
+                self.add(node, ORG.postIn, self.concept(portfolio.parent))
+        return node
+
+    def header(self) -> None:
+        h, doc = self.d.header, self.doc
+        for asker in h.askers:
+            p = asker.person
+            self.add(doc, KGO.askedBy, self.person(p.family, p.written, p.given, asker.party))
+        for post in h.addressees:
+            self.add(doc, KGO.addressedTo, self.post(post))
+        if h.answerer:
+            person = self.person(h.answerer.family, h.answerer.written, h.answerer.given, None)
+            self.add(doc, KGO.answeredBy, person)
+            if h.answerer_post:
+                post = self.post(h.answerer_post)
+                self.add(doc, KGO.answeredAs, post)
+                self.add(post, ORG.heldBy, person)
+        for post in h.on_behalf_of:
+            self.add(doc, KGO.onBehalfOf, self.post(post))
+
+    def questions_and_answers(self) -> None:
+        d, doc = self.d, self.doc
+        q_iri = {q.number: self.m.question(d.identifier, q.number) for q in d.questions}
+        for q in d.questions:
+            node = q_iri[q.number]
+            self.add(node, RDF.type, SCHEMA.Question)
+            self.add(node, KGO.number, Literal(q.number))
+            self.add(node, RDFS.label, Literal(f"Vraag {q.number}"))
+            self.add(node, SCHEMA.text, Literal(q.text))
+            self.add(node, DCTERMS.isPartOf, doc)
+            self.add(doc, DCTERMS.hasPart, node)
+            self.provenance(node, q.span)
+            key = "question:" + ",".join(map(str, q.group or (q.number,)))
+            self.blocks.setdefault(key, []).append(node)
+        for a in d.answers:
+            node = self.m.answer(d.identifier, a.index)
+            self.add(node, RDF.type, SCHEMA.Answer)
+            self.add(node, RDFS.label, Literal(a.label))
+            self.add(node, SCHEMA.text, Literal(a.text))
+            self.add(node, DCTERMS.isPartOf, doc)
+            self.add(doc, DCTERMS.hasPart, node)
+            for n in a.numbers:
+                if n in q_iri:
+                    self.add(node, KGO.answers, q_iri[n])
+                    self.add(q_iri[n], SCHEMA.acceptedAnswer, node)
+            for n in a.refers_to:
+                self.add(node, KGO.refersTo, q_iri.get(n))
+            if a.referral_only:
+                self.add(node, KGO.isReferral, Literal(True))
+            self.provenance(node, a.span)
+            self.blocks.setdefault("answer:" + ",".join(map(str, a.numbers)), []).append(node)
+
+    def footnotes(self) -> None:
+        for f in self.d.footnotes:
+            node = self.m.footnote(self.d.identifier, f.number)
+            self.add(node, RDF.type, KGO.Footnote)
+            self.add(node, KGO.number, Literal(f.number))
+            self.add(node, SCHEMA.text, Literal(f.text))
+            self.add(node, DCTERMS.isPartOf, self.doc)
+            self.add(self.doc, DCTERMS.hasPart, node)
+            self.provenance(node, f.span)
+            for holder in self.block_nodes(f.block):
+                self.add(holder, KGO.hasFootnote, node)
+
+    def kamerstuk(self, ref: KamerstukRef) -> URIRef:
+        node = self.m.kamerstuk(ref.identifier)
+        self.add(node, RDF.type, KGO.Kamerstuk)
+        self.add(node, DCTERMS.identifier, Literal(ref.identifier))
+        self.add(node, KGO.dossierNumber, Literal(ref.dossier))
+        self.add(node, KGO.ondernummer, Literal(ref.number))
+        self.add(node, KGO.toevoeging, Literal(ref.toevoeging) if ref.toevoeging else None)
+        toev = f" {ref.toevoeging}" if ref.toevoeging else ""
+        self.add(node, RDFS.label, Literal(f"Kamerstuk {ref.dossier}{toev}, nr. {ref.number}"))
+        self.add(node, SCHEMA.url, Literal(f"{OFFICIAL}{ref.identifier}.html", datatype=XSD.anyURI))
+        return node
+
+    def aanhangsel(self, identifier: str) -> URIRef:
+        node = self.m.doc(identifier)
+        self.add(node, RDF.type, KGO.AanhangselItem)
+        self.add(node, DCTERMS.identifier, Literal(identifier))
+        self.add(node, SCHEMA.url, Literal(f"{OFFICIAL}{identifier}.html", datatype=XSD.anyURI))
+        return node
+
+    def cited(self, c: Citation) -> URIRef:
+        if c.kind == "kamerstuk" and c.kamerstuk:
+            return self.kamerstuk(c.kamerstuk)
+        if c.kind == "aanhangsel":
+            return self.aanhangsel(c.key)
+        if c.kind in PUBLICATION_CLASS:
+            node = self.m.publication(c.key)
+            self.add(node, RDF.type, PUBLICATION_CLASS[c.kind])
+            self.add(node, DCTERMS.identifier, Literal(c.key))
+            self.add(node, SCHEMA.url, Literal(f"{OFFICIAL}{c.key}.html", datatype=XSD.anyURI))
+            return node
+        if c.kind == "ecli":
+            node = self.m.ecli(c.key)
+            self.add(node, RDF.type, KGO.CourtDecision)
+            self.add(node, DCTERMS.identifier, Literal(c.key))
+            url = f"https://uitspraken.rechtspraak.nl/details?id={c.key}"
+            self.add(node, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+            return node
+        url = c.url or c.key
+        node = self.m.web(url)
+        self.add(node, RDF.type, WEB_CLASS.get(c.kind, SCHEMA.WebPage))
+        self.add(node, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+        self.add(node, SCHEMA.name, Literal(c.title) if c.title else None)
+        self.add(node, SCHEMA.datePublished, Literal(c.published) if c.published else None)
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        self.add(node, KGO.domain, Literal(host) if host else None)
+        if c.publisher:
+            self.add(node, SCHEMA.publisher, self.outlet(c.publisher, host))
+        return node
+
+    def outlet(self, name: str, host: str) -> URIRef:
+        concept = self.lex.outlet_for_host(host) or self.lex.lookup("outlets", name)
+        if concept is None:
+            concept = self.lex.lookup("organisations", name.removeprefix("De ").strip())
+        if concept:
+            return self.concept(concept.key)
+        node = self.m.outlet(name)
+        self.add(node, RDF.type, SCHEMA.Organization)
+        self.add(node, SCHEMA.name, Literal(name))
+        return node
+
+    def citations(self) -> None:
+        for c in self.d.citations:
+            target = self.cited(c)
+            if c.footnote is not None:
+                fn = self.m.footnote(self.d.identifier, c.footnote)
+                self.add(fn, CITO.cites, target)
+                where = fn
+                holders = self.block_nodes(c.block)
+            else:
+                holders = self.block_nodes(c.block)
+                where = holders[0]
+            self.references(holders, target)
+            self.mention(c.span, target, where, None)
+
+    def motions(self) -> None:
+        for i, mo in enumerate(self.d.motions):
+            if mo.kamerstuk:
+                node = self.kamerstuk(mo.kamerstuk)
+            else:
+                node = self.m._iri("motion", f"{self.d.identifier}-{mo.span.start}-{i}")
+                self.add(node, RDFS.label, Literal(" ".join(mo.written.split())))
+            self.add(node, RDF.type, KGO.Motion)
+            for name in mo.submitters:
+                self.add(node, KGO.submitterName, Literal(name))
+            holders = self.block_nodes(mo.block)
+            self.references(holders, node)
+            self.mention(mo.span, node, holders[0], mo.written)
+
+    def mentions(self) -> None:
+        for mo in self.d.mentions:
+            target = self.concept(mo.concept)
+            holders = self.block_nodes(mo.block)
+            node = self.mention(mo.span, target, holders[0], mo.surface)
+            self.references(holders, target)
+            if mo.article and mo.scheme == "laws":
+                article = self.m.article(mo.concept, mo.article)
+                self.add(article, RDF.type, KGO.LawArticle)
+                self.add(article, ELI.is_part_of, target)
+                self.add(article, KGO.articleNumber, Literal(mo.article))
+                self.add(article, RDFS.label, Literal(f"artikel {mo.article} {mo.surface}"))
+                bwb = next(
+                    self.lex.graph.objects(URIRef(DEFAULT_BASE + mo.concept), ELI.id_local), None
+                )
+                if bwb:
+                    jci = f"jci1.3:c:{bwb}&artikel={mo.article}"
+                    self.add(article, KGO.juriconnect, Literal(jci))
+                self.add(node, KGO.article, article)
+                self.references(holders, article)
+
+
+def to_graph(
+    doc: Document,
+    *,
+    lexicon: Lexicon | None = None,
+    base: str = DEFAULT_BASE,
+    content_hash: str | None = None,
+) -> Graph:
+    """The named graph of ``doc`` (its identifier is the document IRI)."""
+    b = _Builder(doc, lexicon or load_lexicon(), base, content_hash)
+    b.document()
+    b.header()
+    b.questions_and_answers()
+    b.footnotes()
+    b.citations()
+    b.motions()
+    b.mentions()
+    return b.g

@@ -1,0 +1,110 @@
+"""SHACL validation (pyshacl, Core shapes of ``shapes/``), one document graph at a time.
+
+Findings are results, not exceptions: each names the focus node, the path, the message
+and — when the focus node was extracted from text — the document, page and characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, SH
+
+from .resources import resource_files
+
+KGO = Namespace("https://w3id.org/kggraph/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "Violation", "Warning", "Info"
+    focus: str
+    path: str | None
+    message: str
+    value: str | None = None
+    location: str | None = None  # "ah-tk-…: page 2, characters 120–180"
+
+    def render(self) -> str:
+        parts = [f"{self.severity}: {self.message}", f"  focus: {self.focus}"]
+        if self.path:
+            parts.append(f"  path: {self.path}")
+        if self.value:
+            parts.append(f"  value: {self.value}")
+        if self.location:
+            parts.append(f"  source: {self.location}")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    graph: str
+    conforms: bool
+    findings: tuple[Finding, ...]
+
+
+@cache
+def shapes_graph() -> Graph:
+    """All shapes of ``shapes/``, parsed once."""
+    g = Graph()
+    for path in resource_files("shapes", ".ttl"):
+        g.parse(path, format="turtle")
+    return g
+
+
+def _location(data: Graph, focus: URIRef) -> str | None:
+    selector = data.value(focus, KGO.textSelector)
+    doc = data.value(focus, PROV.wasDerivedFrom)
+    if selector is None:
+        return None
+    start, end = data.value(selector, OA.start), data.value(selector, OA.end)
+    page = data.value(focus, KGO.page)
+    doc_id = str(doc).rsplit("/", 1)[-1] if doc else "?"
+    where = f"page {page}, " if page is not None else ""
+    return f"{doc_id}: {where}characters {start}–{end}"
+
+
+def _short(graph: Graph, term: object) -> str:
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # noqa: BLE001 - fall back to the full IRI
+            return str(term)
+    return str(term)
+
+
+def validate_graph(data: Graph, *, name: str | None = None) -> ValidationReport:
+    """Validate one document graph against the bundled shapes (inference off)."""
+    logging.getLogger("pyshacl").setLevel(logging.ERROR)
+    conforms, results, _text = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        severity = results.value(result, SH.resultSeverity)
+        value = results.value(result, SH.value)
+        findings.append(
+            Finding(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus=_short(data, focus),
+                path=_short(data, path) if path is not None else None,
+                message=str(message) if message else "constraint violated",
+                value=_short(data, value) if isinstance(value, URIRef | Literal) else None,
+                location=_location(data, focus) if isinstance(focus, URIRef) else None,
+            )
+        )
+    findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
+    return ValidationReport(
+        graph=name or str(data.identifier), conforms=bool(conforms), findings=tuple(findings)
+    )
