@@ -102,10 +102,9 @@ def furniture_spans(src: SourceText) -> list[Span]:
     ]
     header = re.search(r"^[ \t]*Vragen? van", text, re.MULTILINE)
     limit = header.start() if header else min(len(text), 400)
-    number = None
-    for number in pattern("number_line").finditer(text, 0, limit):
-        pass
-    if number is not None:
+    numbers = list(pattern("number_line").finditer(text, 0, limit))
+    if numbers:
+        number = numbers[-1]
         spans.append(Span(number.start(), number.end()))
     return sorted(spans)
 

@@ -6,8 +6,8 @@ pasted text: keys are slugged or percent-encoded.
 'https://w3id.org/kggraph/id/kamerstuk/kst-35925-VII-39'
 >>> slug("Faber – van de Klashorst")
 'faber-van-de-klashorst'
->>> str(m.web("https://nos.nl/artikel/1")).rsplit("/", 1)[1]
-'6b2d3ec1d7be2d4f'
+>>> m.web("https://nos.nl/artikel/1/") == m.web("HTTPS://NOS.nl/artikel/1#top")
+True
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 >>> from kggraph.extract.text import source_from_text
 >>> doc = parse(source_from_text(
 ...     "Vragen van het lid Podt (D66) aan de Minister van Asiel en Migratie over X "
-...     "(ingezonden 24 oktober 2024).\\nVraag 1\\nKunt u dit toelichten?\\n"), identifier="kv-tk-2024Z1")
+...     "(ingezonden 24 oktober 2024).\\nVraag 1\\nKunt u dit toelichten?\\n"),
+...     identifier="kv-tk-2024Z1")
 >>> doc.kind, [q.number for q in doc.questions], doc.header.askers[0].party
 ('questions', [1], 'D66')
 """
