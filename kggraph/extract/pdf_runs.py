@@ -139,7 +139,8 @@ class PageInterpreter:
 
     def _font(self, resources: DictionaryObject, name: Any) -> _FontInfo | None:
         try:
-            ref = resources["/Font"].get_object()[name]
+            table: Any = resources["/Font"].get_object()
+            ref: Any = table.raw_get(name)
         except (KeyError, TypeError, AttributeError):
             return None
         key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
@@ -267,7 +268,8 @@ class PageInterpreter:
         if depth >= MAX_FORM_DEPTH:
             return
         try:
-            ref = resources["/XObject"].get_object().raw_get(name)
+            table: Any = resources["/XObject"].get_object()
+            ref: Any = table.raw_get(name)
             xobj = ref.get_object()
         except (KeyError, TypeError, AttributeError):
             return
@@ -280,7 +282,7 @@ class PageInterpreter:
         if "/Matrix" in xobj:
             m = tuple(_num(v) for v in xobj["/Matrix"][:6])
             if len(m) == 6:
-                inner.ctm = mult(m, gs.ctm)  # type: ignore[arg-type]
+                inner.ctm = mult(m, gs.ctm)
         res = xobj.get("/Resources")
         res = res.get_object() if res is not None else resources
         self._execute(
