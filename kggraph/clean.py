@@ -118,10 +118,11 @@ def _overlaps(a: int, b: int, spans: Iterable[Span]) -> bool:
 
 def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
     """Is ``text[p:q]`` (a footnote number) a reference marker where it stands?"""
-    if q < len(text) and (text[q].isalnum()):
+    after = text[q] if q < len(text) else "\n"
+    if after.isalnum():
         return False
     before = text[p - 1] if p > 0 else "\n"
-    if before.isdigit():
+    if before.isdigit():  # "14 december 202112": the year 2021, then marker 12
         return bool(YEAR_PREFIX.search(text[max(0, p - 4) : p])) and (
             p - 5 < 0 or not text[p - 5].isdigit()
         )
@@ -130,12 +131,18 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
     if before in MARKER_FUSED_BEFORE:
         return not (before in ".," and p > 1 and text[p - 2].isdigit())
     if before == " " and previous_end is not None and previous_end == p - 1:
-        return True
+        return True  # "?15 16 17"
+    if before == " " and after == ")" and text[p - 2 : p - 1] != "(":
+        return True  # Word texts: "… afgenomen? 1)"
     if before in " \n":
         line_start = text.rfind("\n", 0, p) + 1
         line_end = text.find("\n", q)
         line = text[line_start : line_end if line_end != -1 else len(text)]
-        return bool(pattern("marker_line").fullmatch(line))
+        if pattern("marker_line").fullmatch(line):
+            return True
+        # pypdf puts a superscript after a line-final date on the next line:
+        # "… van 9 augustus\n2 is al aangegeven"
+        return before == "\n" and bool(re.match(r" [a-zà-ÿ]", text[q : q + 2]))
     return False
 
 
@@ -156,6 +163,8 @@ def find_markers(text: str, numbers: Iterable[int]) -> list[tuple[int, int, int]
     for n in sorted(numbers):
         for p, q in marker_candidates(text, n, cursor):
             if _marker_at(text, p, q, previous_end):
+                if text[q : q + 1] == ")" and text[p - 1 : p] == " ":
+                    q += 1  # "1)" style: the bracket belongs to the marker
                 found.append((n, p, q))
                 cursor, previous_end = q, q
                 break
@@ -296,20 +305,26 @@ def _marker_removal(
     A line holding nothing but markers ("2, 3 en 4") goes as a whole.
     """
     ranges: list[tuple[int, int]] = []
+    anchors: list[int] = []
     for _n, p, q in raw:
         line_start = text.rfind("\n", 0, p) + 1
         line_end = text.find("\n", q)
         line_end = len(text) if line_end == -1 else line_end
         if pattern("marker_line").fullmatch(text, line_start, line_end):
+            # A marker line belongs to the text before it: place the marker at the end of
+            # the previous line, not at the start of the next heading.
             rng = (line_start, min(line_end + 1, len(text)))
+            anchor = max(line_start - 1, 0)
         else:
             rng = (p, q)
+            anchor = p
         if not ranges or ranges[-1] != rng:
             ranges.append(rng)
+        anchors.append(anchor)
     out = []
-    for n, p, q in raw:
-        removed = sum(min(b, p) - a for a, b in ranges if a < p)
-        out.append((n, p, q, p - removed))
+    for (n, p, q), anchor in zip(raw, anchors, strict=True):
+        removed = sum(min(b, anchor) - a for a, b in ranges if a < anchor)
+        out.append((n, p, q, anchor - removed))
     return out, ranges
 
 

@@ -123,6 +123,28 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .evaluate import evaluate, golden_files
+    from .query import format_table
+
+    golden = Path(args.golden)
+    ev = evaluate(golden_files(golden) if golden.is_dir() else [golden], Path(args.fixtures))
+    header = ("field", "tp", "predicted", "expected", "precision / recall", "F1")
+    _print(format_table(header, ev.table()))
+    _print(f"{ev.documents} documents; {len(ev.failures)} failed to build")
+    for failure in ev.failures:
+        _print(f"FAILED {failure}")
+    if args.misses:
+        _print("\n".join(ev.misses))
+    overall = ev.overall().f1
+    if args.min_f1 is not None and overall < args.min_f1:
+        _print(f"overall F1 {overall:.3f} is below --min-f1 {args.min_f1}", sys.stderr)
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kggraph",
@@ -174,6 +196,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="bind a query parameter (repeatable)",
     )
     q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser(
+        "eval",
+        help="measure extraction against golden annotations",
+        description="Precision, recall and F1 per field over annotated documents.",
+    )
+    e.add_argument(
+        "golden",
+        nargs="?",
+        default="tests/golden",
+        help="a golden JSON file or a folder of them (default tests/golden)",
+    )
+    e.add_argument(
+        "--fixtures",
+        default="tests/fixtures",
+        help="folder the golden 'file' paths are relative to",
+    )
+    e.add_argument("--misses", action="store_true", help="list every missed or spurious item")
+    e.add_argument("--min-f1", type=float, help="exit 1 when the overall F1 is lower")
+    e.set_defaults(func=cmd_eval)
 
     ls = sub.add_parser("queries", help="list the bundled queries")
     ls.set_defaults(func=cmd_queries)

@@ -57,6 +57,8 @@ def split_name(written: str) -> PersonName:
         i = len(tokens)
     while i < len(tokens) - 1:
         tok = tokens[i]
+        if "-" in tok.strip("-"):  # "Faber-van de Klashorst": a double family name
+            break
         if INITIALS.match(tok):
             initials.append(tok)
         elif tok[:1].isupper() and tok.lower() not in particles:

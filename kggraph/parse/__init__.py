@@ -18,7 +18,7 @@ from ..errors import NotKamervragenError
 from ..lexicon import Lexicon, load_lexicon
 from ..model import Answer, Citation, CleanText, Document, Footnote, Question, SourceText, Span
 from ..patterns import pattern
-from .blocks import Block, block_at, find_blocks
+from .blocks import Block, block_at, expand_numbers, find_blocks
 from .citations import find_mentions, find_motions, footnote_citations, text_citations
 from .header import header_kind, parse_header
 
@@ -56,8 +56,6 @@ def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
         refers: list[int] = []
         rest = text
         for m in pattern("referral").finditer(text):
-            from .blocks import expand_numbers
-
             refers += [n for n in expand_numbers(m["nums"]) if n not in refers]
             rest = rest.replace(m.group(0), " ")
         only = bool(refers) and bool(pattern("referral_filler").fullmatch(rest))
@@ -184,7 +182,7 @@ def parse(
         vergaderjaar, number = f"{m['vj'][:4]}-{m['vj'][4:]}", int(m["nr"])
     elif m and m["zaak"]:
         zaak = m["zaak"]
-    docx = pattern("docx_preamble").match(text)
+    docx = pattern("docx_preamble").match(source.text)
     if docx and docx["zaak"]:
         zaak = zaak or docx["zaak"]
     return Document(

@@ -1,0 +1,220 @@
+"""Extraction quality against golden annotations (``tests/golden/``, format in its README).
+
+Each field is compared as a set of normalised items; precision, recall and F1 are
+counted per field and micro-averaged overall; every miss is listed.
+
+>>> score(3, 4, 4).f1
+0.75
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import KggraphError
+from .lexicon import Lexicon, load_lexicon
+from .model import Document, Post
+from .pipeline import process_file
+
+FIELDS = (
+    "identifier",
+    "kind",
+    "zaaknummer",
+    "askers",
+    "addressees",
+    "answerer",
+    "on_behalf_of",
+    "submitted",
+    "received",
+    "see_also",
+    "questions",
+    "answers",
+    "footnotes",
+    "footnote_urls",
+    "kamerstukken",
+    "motions",
+    "laws",
+    "aanhangsel_cited",
+    "staatscourant",
+    "staatsblad",
+    "ecli",
+)
+OFFICIAL_ID = re.compile(r"^(?:ah|kv)-tk-")
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    predicted: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(tp: int, predicted: int, expected: int) -> Score:
+    return Score(tp, predicted, expected)
+
+
+@dataclass
+class Evaluation:
+    per_field: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0, 0] for f in FIELDS})
+    misses: list[str] = field(default_factory=list)
+    documents: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def field_score(self, name: str) -> Score:
+        return Score(*self.per_field[name])
+
+    def overall(self) -> Score:
+        return Score(*(sum(v[i] for v in self.per_field.values()) for i in range(3)))
+
+    def table(self) -> list[tuple[str, str, str, str, str, str]]:
+        rows = []
+        for name in (*FIELDS, "overall"):
+            s = self.overall() if name == "overall" else self.field_score(name)
+            rows.append(
+                (
+                    name,
+                    str(s.tp),
+                    str(s.predicted),
+                    str(s.expected),
+                    f"{s.precision:.3f} / {s.recall:.3f}",
+                    f"{s.f1:.3f}",
+                )
+            )
+        return rows
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").replace("’", "'").split()).casefold()
+
+
+def _post(post: Post) -> str:
+    if post.role == "Minister-President" and post.portfolio == "Algemene Zaken":
+        return _norm("Minister-President")
+    return _norm(f"{post.role} {post.preposition} {post.portfolio}")
+
+
+def _law(lexicon: Lexicon, name: str) -> str:
+    concept = lexicon.lookup("laws", name)
+    return concept.key if concept else _norm(name)
+
+
+def predicted(doc: Document, lexicon: Lexicon) -> dict[str, set[Any]]:
+    """The document's values in the comparable form of each field."""
+    h = doc.header
+    kst = {c.key for c in doc.citations if c.kind == "kamerstuk"}
+    kst |= {m.kamerstuk.identifier for m in doc.motions if m.kamerstuk}
+    return {
+        "identifier": {doc.identifier},
+        "kind": {doc.kind},
+        "zaaknummer": {doc.zaaknummer} - {None},
+        "askers": {(_norm(a.person.family), _norm(a.party)) for a in h.askers},
+        "addressees": {_post(p) for p in h.addressees},
+        "answerer": {(_norm(h.answerer.family), _post(h.answerer_post))}
+        if h.answerer and h.answerer_post
+        else set(),
+        "on_behalf_of": {_post(p) for p in h.on_behalf_of},
+        "submitted": {h.submitted.isoformat()} if h.submitted else set(),
+        "received": {h.received.isoformat()} if h.received else set(),
+        "see_also": {r.identifier for r in h.see_also},
+        "questions": {q.number for q in doc.questions},
+        "answers": {(a.numbers, tuple(sorted(a.refers_to)), a.referral_only) for a in doc.answers},
+        "footnotes": {(f.number, f.block) for f in doc.footnotes},
+        "footnote_urls": {(c.footnote, c.url) for c in doc.citations if c.footnote and c.url},
+        "kamerstukken": kst,
+        "motions": {
+            (tuple(_norm(s) for s in m.submitters), m.kamerstuk.identifier if m.kamerstuk else None)
+            for m in doc.motions
+        },
+        "laws": {(m.concept, m.article) for m in doc.mentions if m.scheme == "laws"},
+        "aanhangsel_cited": {c.key for c in doc.citations if c.kind == "aanhangsel"},
+        "staatscourant": {c.key for c in doc.citations if c.kind == "staatscourant"},
+        "staatsblad": {c.key for c in doc.citations if c.kind == "staatsblad"},
+        "ecli": {c.key for c in doc.citations if c.kind == "ecli"},
+    }
+
+
+def expected(gold: dict[str, Any], lexicon: Lexicon) -> dict[str, set[Any]]:
+    """The golden values in the same form."""
+    answerer = gold.get("answerer")
+    return {
+        "identifier": {gold["identifier"]} if OFFICIAL_ID.match(gold["identifier"]) else set(),
+        "kind": {gold["kind"]},
+        "zaaknummer": {gold["zaaknummer"]} - {None},
+        "askers": {(_norm(a["family"]), _norm(a.get("party"))) for a in gold["askers"]},
+        "addressees": {_norm(p) for p in gold["addressees"]},
+        "answerer": {(_norm(answerer["family"]), _norm(answerer["post"]))} if answerer else set(),
+        "on_behalf_of": {_norm(p) for p in gold["on_behalf_of"]},
+        "submitted": {gold["submitted"]} - {None},
+        "received": {gold["received"]} - {None},
+        "see_also": set(gold["see_also"]),
+        "questions": set(gold["questions"]),
+        "answers": {
+            (tuple(a["answers"]), tuple(sorted(a["refers_to"])), a["referral_only"])
+            for a in gold["answers"]
+        },
+        "footnotes": {(f["number"], f["block"]) for f in gold["footnotes"]},
+        "footnote_urls": {(f["number"], u) for f in gold["footnotes"] for u in f["urls"]},
+        "kamerstukken": set(gold["kamerstukken"]),
+        "motions": {
+            (tuple(_norm(s) for s in m["submitters"]), m["kamerstuk"]) for m in gold["motions"]
+        },
+        "laws": {(_law(lexicon, law["name"]), law["article"]) for law in gold["laws"]},
+        "aanhangsel_cited": set(gold["aanhangsel_cited"]),
+        "staatscourant": set(gold["staatscourant"]),
+        "staatsblad": set(gold["staatsblad"]),
+        "ecli": set(gold["ecli"]),
+    }
+
+
+def golden_files(golden_dir: Path) -> list[Path]:
+    return sorted(golden_dir.rglob("*.json"))
+
+
+def evaluate(
+    golden: Iterable[Path], fixtures: Path, *, lexicon: Lexicon | None = None
+) -> Evaluation:
+    """Run the pipeline on every annotated document and compare."""
+    lexicon = lexicon or load_lexicon()
+    ev = Evaluation()
+    for path in golden:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        source = fixtures / gold["file"]
+        explicit = None if OFFICIAL_ID.match(gold["identifier"]) else gold["identifier"]
+        try:
+            result = process_file(source, identifier=explicit, validate=False, sandbox=False)
+        except KggraphError as exc:
+            ev.failures.append(f"{gold['file']}: {exc.reason}")
+            got: dict[str, set[Any]] = {f: set() for f in FIELDS}
+        else:
+            got = predicted(result.document, lexicon)
+        want = expected(gold, lexicon)
+        ev.documents += 1
+        for name in FIELDS:
+            tp = got[name] & want[name]
+            counts = ev.per_field[name]
+            counts[0] += len(tp)
+            counts[1] += len(got[name])
+            counts[2] += len(want[name])
+            for item in sorted(map(repr, want[name] - got[name])):
+                ev.misses.append(f"{gold['identifier']}\t{name}\tmissed\t{item}")
+            for item in sorted(map(repr, got[name] - want[name])):
+                ev.misses.append(f"{gold['identifier']}\t{name}\tspurious\t{item}")
+    return ev
