@@ -102,7 +102,8 @@ def furniture_spans(src: SourceText) -> list[Span]:
     ]
     header = re.search(r"^[ \t]*Vragen? van", text, re.MULTILINE)
     limit = header.start() if header else min(len(text), 400)
-    numbers = list(pattern("number_line").finditer(text, 0, limit))
+    has_masthead = any(True for _ in pattern("masthead_line").finditer(text, 0, limit))
+    numbers = list(pattern("number_line").finditer(text, 0, limit)) if has_masthead else []
     if numbers:
         number = numbers[-1]
         spans.append(Span(number.start(), number.end()))

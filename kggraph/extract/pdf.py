@@ -108,7 +108,13 @@ def _quiet_pypdf() -> Iterator[None]:
 def extract_unsandboxed(name: str, max_pages: int = 200) -> SourceText:
     """:func:`extract_pdf` in this process (used by the sandbox child)."""
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+    from pypdf.errors import (
+        DependencyError,
+        FileNotDecryptedError,
+        LimitReachedError,
+        PdfReadError,
+        PyPdfError,
+    )
 
     try:
         with _quiet_pypdf():
@@ -142,6 +148,11 @@ def extract_unsandboxed(name: str, max_pages: int = 200) -> SourceText:
         raise ExtractionError("object structure nested too deeply or circular", path=name) from None
     except MemoryError:
         raise ExtractionError("ran out of memory reading the PDF", path=name) from None
+    except LimitReachedError as exc:
+        raise ExtractionError(
+            f"hostile PDF: beyond pypdf's safety limits (decompression bomb, endless stream): {exc}",
+            path=name,
+        ) from None
     except (PdfReadError, PyPdfError) as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}", path=name) from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:

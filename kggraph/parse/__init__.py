@@ -108,7 +108,7 @@ def parse(
         return ct.source_span(a, b)
 
     header = parse_header(header_text, 0, lexicon, span_of)
-    if not blocks and header.question_span is None:
+    if not blocks and header.question_span is None and header.answer_span is None:
         raise NotKamervragenError(
             "no 'Vragen van …' header and no 'Vraag N' blocks: not a Kamervragen document",
             path=source.path,

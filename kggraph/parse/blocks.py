@@ -81,11 +81,36 @@ def _numbered_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, in
     return sorted(found, key=lambda b: b[3])
 
 
+def _paragraph_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, int]]:
+    """Unnumbered Word texts: each paragraph with a question mark after the "Vragen van …"
+    paragraph is the next question."""
+    start = pattern("question_paragraph_start").search(text)
+    if start is None:
+        return []
+    first = re.compile(r"\n[ \t]*\n").search(text, start.end())
+    if first is None:
+        return []
+    found: list[tuple[str, tuple[int, ...], str, int, int]] = []
+    for m in re.finditer(
+        r"(?:^|\n[ \t]*\n)(?P<para>[^\n].*?)(?=\n[ \t]*\n|\Z)", text[first.start() :], re.DOTALL
+    ):
+        para = m["para"]
+        if "?" in para:
+            at = first.start() + m.start("para")
+            n = len(found) + 1
+            found.append(("question", (n,), f"Vraag {n}", at, at))
+    return found
+
+
 def find_blocks(text: str) -> list[Block]:
     """The blocks of ``text`` in order; the header is everything before the first."""
     raw = _heading_blocks(text)
     if not any(kind == "question" for kind, *_ in raw):
-        raw = _numbered_blocks(text) or raw
+        answers = [b for b in raw if b[0] == "answer"]
+        numbered = _numbered_blocks(text)
+        if numbered and answers:  # "1. Kunt u …" items answered under "Antwoord vraag 1:"
+            numbered = [b for b in numbered if b[0] == "question"] + answers
+        raw = numbered or _paragraph_blocks(text) + answers or raw
     for m in pattern("mededeling_heading").finditer(text):
         raw.append(("mededeling", (), "Mededeling", m.start(), m.end()))
     raw.sort(key=lambda b: b[3])

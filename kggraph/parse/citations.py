@@ -40,11 +40,17 @@ def _refs(m: re.Match[str]) -> list[KamerstukRef]:
 
 
 def clean_url(raw: str) -> str:
-    """Strip punctuation that ends the sentence, not the URL; add a scheme to www. URLs."""
+    """Strip punctuation that ends the sentence, not the URL; add a scheme where missing.
+
+    >>> clean_url("www.aob.nl,d.d."), clean_url("nos.nl/artikel/1).")
+    ('https://www.aob.nl', 'https://nos.nl/artikel/1')
+    """
     url = raw
+    while "," in url and "/" not in url.rsplit(",", 1)[1]:  # "www.aob.nl,d.d."
+        url = url.rsplit(",", 1)[0]
     while url and (url[-1] in URL_TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
         url = url[:-1]
-    if url.startswith("www."):
+    if not re.match(r"^https?://", url):
         url = "https://" + url
     return url
 
@@ -69,6 +75,8 @@ def footnote_citations(
     head_outlet = head["outlet"].strip() if head else None
     for m in pattern("url").finditer(text):
         url = clean_url(m.group(0))
+        if not m.group(0).startswith("http") and "/" not in url.split("://", 1)[1].rstrip("/"):
+            continue  # a bare site name ("www.aob.nl") names a source, it is no link to it
         host = urlsplit(url).hostname or ""
         outlet = lexicon.outlet_for_host(host)
         if outlet is None and head_outlet:
@@ -172,8 +180,9 @@ def find_motions(
 
 
 ARTICLE_BEFORE = re.compile(
-    r"artikel\s+(?P<art>\d+[a-z]?(?:[.:]\d+[a-z]?)*)(?:,?\s+(?:lid|onderdeel|sub|onder)\s+\S+)*"
-    r",?\s+van\s+(?:de|het)\s+$",
+    r"artikel\s+(?P<art>\d+[a-z]?(?:[.:]\d+[a-z]?)*)"
+    r"(?:,?\s*\(?(?:lid|onderdeel|sub|onder)\s+[\w.]+\)?|,?\s+(?:eerste|tweede|derde|vierde)\s+lid)*"
+    r",?\s+(?:van\s+(?:de|het)\s+)?$",
     re.IGNORECASE,
 )
 

@@ -97,9 +97,14 @@ def parse_header(
     question_span = None
     if q:
         askers = parse_askers(q["askers"], offset + q.start("askers"), span_of)
-        addressees = parse_posts(q["addressees"], offset + q.start("addressees"), span_of)
+        addressee_text = pattern("addressee_clause").sub("", q["addressees"])
+        addressees = parse_posts(addressee_text, offset + q.start("addressees"), span_of)
         subject = " ".join(q["subject"].split()).strip(" .") if q["subject"] else None
         question_span = _span(offset, q, 0, span_of)
+    else:
+        notice = pattern("postponement_askers").search(text)
+        if notice:
+            askers = parse_askers(notice["askers"], offset + notice.start("askers"), span_of)
     d = pattern("submitted_date").search(text)
     if d:
         submitted = parse_date(d["date"])
