@@ -143,7 +143,8 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
             return True
         # pypdf puts a superscript after a line-final date on the next line:
         # "… van 9 augustus\n2 is al aangegeven"
-        return before == "\n" and bool(re.match(r" [a-zà-ÿ]", text[q : q + 2]))
+        # (or before a comma: "Tajikistan\n3, Algerije4")
+        return before == "\n" and bool(re.match(r" [a-zà-ÿ]|, \S", text[q : q + 3]))
     return False
 
 

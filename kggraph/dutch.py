@@ -6,6 +6,8 @@ datetime.date(2022, 6, 24)
 PersonName(written='Jasper van Dijk', family='van Dijk', given='Jasper', initials=None)
 >>> split_name("Van der Burg").family, split_name("Faber – van de Klashorst").family
 ('Van der Burg', 'Faber – van de Klashorst')
+>>> split_name("Inge vanDijk").family, unglue_particles("VanMeenen"), unglue_particles("Vandaag")
+('van Dijk', 'Van Meenen', 'Vandaag')
 """
 
 from __future__ import annotations
@@ -45,9 +47,22 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
+def unglue_particles(name: str) -> str:
+    """Put back the space pypdf lost after a name particle: "VanMeenen" → "Van Meenen",
+    "Inge vanDijk" → "Inge van Dijk"."""
+    particles = "|".join(
+        re.escape(p) for p in sorted(dutch()["particles"], key=len, reverse=True) if p.isalpha()
+    )
+    return re.sub(
+        rf"(?<![\w-])((?i:{particles}))(?=[A-Z][a-zà-ÿ])",
+        lambda m: m.group(1) + " ",
+        name,
+    )
+
+
 def split_name(written: str) -> PersonName:
     """Split a written name into given name / initials and family name (with particles)."""
-    written = " ".join(written.split())
+    written = unglue_particles(" ".join(written.split()))
     tokens = written.split(" ")
     particles = set(dutch()["particles"])
     given: list[str] = []

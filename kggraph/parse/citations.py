@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from ..dutch import parse_date
+from ..dutch import parse_date, unglue_particles
 from ..lexicon import Lexicon
 from ..model import Citation, KamerstukRef, Marker, Mention, Motion, Span
 from ..patterns import pattern
@@ -144,7 +144,9 @@ def split_motions(word: str, names: str) -> list[tuple[str, ...]]:
     motions = []
     for g in groups:
         submitters = tuple(
-            n.strip() for n in pattern("name_split").split(g.replace("c.s.", "")) if n.strip()
+            unglue_particles(n.strip())
+            for n in pattern("name_split").split(g.replace("c.s.", ""))
+            if n.strip()
         )
         if submitters:
             motions.append(submitters)
@@ -161,9 +163,24 @@ def find_motions(
     """Motions named in ``text`` (the clean body), paired with the Kamerstukken of the
     footnote whose marker follows the name."""
     out: list[Motion] = []
-    for m in pattern("motion").finditer(text):
+    matches = list(pattern("motion").finditer(text))
+    for i, m in enumerate(matches):
         groups = split_motions(m["word"], m["names"])
         marker = next((k for k in markers if m.end() <= k.position <= m.end() + 2), None)
+        if marker is None:
+            # Else the next marker in the same block, before the next motion, whose
+            # footnote names a Kamerstuk ("… motie X c.s. … voldoen?⁵").
+            limit = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            marker = next(
+                (
+                    k
+                    for k in markers
+                    if m.end() <= k.position < limit
+                    and block_of(k.position) == block_of(m.start())
+                    and any(kamerstukken(footnote_texts.get(k.number, "")))
+                ),
+                None,
+            )
         refs = list(kamerstukken(footnote_texts.get(marker.number, ""))) if marker else []
         for i, submitters in enumerate(groups):
             out.append(
