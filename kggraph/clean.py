@@ -268,7 +268,9 @@ def clean(src: SourceText) -> CleanText:
     zones = footnote_zones(src, furniture)
     footnotes = [(n, clean_footnote(m)) for n, m in split_footnotes(src, zones)]
 
-    body = Mapped.of(src.text).delete_source([*furniture, *zones])
+    body = Mapped.of(src.text).delete_source(
+        [_with_blank_lines_before(src.text, z) for z in [*furniture, *zones]]
+    )
     body = normalise_characters(body)
     body = tidy_whitespace(body)
     body = repair_hyphenation(body)
@@ -297,6 +299,17 @@ def clean(src: SourceText) -> CleanText:
         ),
         markers=tuple(markers),
     )
+
+
+def _with_blank_lines_before(text: str, span: Span) -> Span:
+    """``span`` grown backwards over the white space before it, keeping one newline, so
+    that the running text it interrupted joins up again ("geven\n\n[footnote] aan")."""
+    start = span.start
+    while start > 0 and text[start - 1] in " \t\n\u00a0":
+        start -= 1
+    if start < span.start and text[start] == "\n":
+        start += 1
+    return Span(start, span.end)
 
 
 def _marker_removal(

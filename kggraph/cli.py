@@ -222,7 +222,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sp in (b, v, q):
         sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
+    _register_optional(sub, "kggraph.cli_network")
     return p
+
+
+def _register_optional(sub: argparse._SubParsersAction, module: str) -> None:  # type: ignore[type-arg]
+    """Commands that live in their own module register themselves through ``register``."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    mod.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

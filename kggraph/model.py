@@ -250,6 +250,7 @@ class Citation:
     publisher: str | None = None
     published: date | None = None
     kamerstuk: KamerstukRef | None = None
+    surface: str | None = None  # the citation as written
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,7 @@ class _Builder:
                 holders = self.block_nodes(c.block)
                 where = holders[0]
             self.references(holders, target)
-            self.mention(c.span, target, where, None)
+            self.mention(c.span, target, where, c.surface or c.key)
 
     def motions(self) -> None:
         for i, mo in enumerate(self.d.motions):

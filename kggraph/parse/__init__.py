@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..clean import clean
 from ..errors import NotKamervragenError
@@ -149,20 +150,7 @@ def parse(
     ]
     citations = _unique(citations)
     citations = [
-        Citation(
-            c.kind,
-            c.key,
-            c.span,
-            c.block or block_of(_clean_pos(ct, c.span)),
-            c.footnote,
-            c.url,
-            c.title,
-            c.publisher,
-            c.published,
-            c.kamerstuk,
-        )
-        if c.footnote is None
-        else c
+        replace(c, block=c.block or block_of(_clean_pos(ct, c.span))) if c.footnote is None else c
         for c in citations
     ]
     footnote_texts = {f.number: f.text for f in ct.footnotes}

@@ -93,6 +93,7 @@ def footnote_citations(
                 title=title,
                 publisher=publisher,
                 published=published,
+                surface=m.group(0),
             )
         )
     found += text_citations(text, span_of, block, footnote=number)
@@ -119,16 +120,28 @@ def text_citations(
     for m in pattern("aanhangsel").finditer(text):
         b = m["b"] if len(m["b"]) == 4 else m["a"][:2] + m["b"]
         key = f"ah-tk-{m['a']}{b}-{int(m['nr'])}"
-        out.append(Citation("aanhangsel", key, span_of(m.start(), m.end()), block, footnote))
+        out.append(
+            Citation(
+                "aanhangsel", key, span_of(m.start(), m.end()), block, footnote, surface=m.group(0)
+            )
+        )
     for kind, name, prefix in (
         ("staatscourant", "staatscourant", "stcrt"),
         ("staatsblad", "staatsblad", "stb"),
     ):
         for m in pattern(name).finditer(text):
             key = f"{prefix}-{m['year']}-{int(m['nr'])}"
-            out.append(Citation(kind, key, span_of(m.start(), m.end()), block, footnote))
+            out.append(
+                Citation(
+                    kind, key, span_of(m.start(), m.end()), block, footnote, surface=m.group(0)
+                )
+            )
     for m in pattern("ecli").finditer(text):
-        out.append(Citation("ecli", m.group(0), span_of(m.start(), m.end()), block, footnote))
+        out.append(
+            Citation(
+                "ecli", m.group(0), span_of(m.start(), m.end()), block, footnote, surface=m.group(0)
+            )
+        )
     return out
 
 
