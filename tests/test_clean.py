@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import IND, TEXT
 
 from kggraph.clean import (
     clean,
@@ -14,8 +15,6 @@ from kggraph.clean import (
 )
 from kggraph.extract.text import extract_text_file
 from kggraph.mapped import Mapped
-
-from conftest import IND, TEXT
 
 
 @pytest.mark.parametrize(
