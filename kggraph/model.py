@@ -255,7 +255,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Motion:
-    """A motion referenced in the text: "motie Van Baarle c.s." with its Kamerstuk."""
+    """A motion or amendment referenced in the text: "motie Van Baarle c.s.",
+    "amendement Beckerman", with its Kamerstuk."""
 
     submitters: tuple[str, ...]
     written: str
@@ -263,6 +264,7 @@ class Motion:
     block: str | None
     kamerstuk: KamerstukRef | None = None
     footnote: int | None = None
+    kind: str = "motion"  # or "amendment"
 
 
 @dataclass(frozen=True)

@@ -330,7 +330,7 @@ class _Builder:
             else:
                 node = self.m._iri("motion", f"{self.d.identifier}-{mo.span.start}-{i}")
                 self.add(node, RDFS.label, Literal(" ".join(mo.written.split())))
-            self.add(node, RDF.type, KGO.Motion)
+            self.add(node, RDF.type, KGO.Amendment if mo.kind == "amendment" else KGO.Motion)
             for name in mo.submitters:
                 self.add(node, KGO.submitterName, Literal(name))
             holders = self.block_nodes(mo.block)

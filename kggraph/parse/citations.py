@@ -147,7 +147,7 @@ def text_citations(
 
 def split_motions(word: str, names: str) -> list[tuple[str, ...]]:
     """ "moties Marijnissen c.s. en Klaver c.s." → [("Marijnissen",), ("Klaver",)]."""
-    plural = word.lower() == "moties"
+    plural = word.lower() in ("moties", "amendementen")
     if plural and "c.s." in names:
         groups = [g for g in re.split(r"\s*c\.s\.\s*(?:,|en)?\s*", names) if g.strip()]
     elif plural:
@@ -195,6 +195,13 @@ def find_motions(
                 None,
             )
         refs = list(kamerstukken(footnote_texts.get(marker.number, ""))) if marker else []
+        inline = (
+            pattern("kamerstuk").match(text, m.end() + 2)
+            if text[m.end() : m.end() + 2] == ", "
+            else None
+        )
+        if not refs and inline:  # "(amendement Beckerman, Kamerstuk 36 095, nr. 5)"
+            refs = _refs(inline)
         for i, submitters in enumerate(groups):
             out.append(
                 Motion(
@@ -204,6 +211,7 @@ def find_motions(
                     block=block_of(m.start()),
                     kamerstuk=refs[i] if i < len(refs) else None,
                     footnote=marker.number if marker else None,
+                    kind="amendment" if m["word"].lower().startswith("amendement") else "motion",
                 )
             )
     return out
