@@ -152,6 +152,16 @@ class _Builder:
         for ref in h.see_also:
             target = self.aanhangsel(ref.identifier)
             self.add(doc, RDFS.seeAlso, target)
+        if d.zaaknummer and d.identifier.startswith("ah-"):
+            # The questions as submitted are published as kv-tk-<zaak>: the same questions.
+            questions = self.m.doc(f"kv-tk-{d.zaaknummer}")
+            self.add(questions, RDF.type, KGO.QuestionsDocument)
+            self.add(questions, DCTERMS.identifier, Literal(f"kv-tk-{d.zaaknummer}"))
+            self.add(questions, KGO.zaaknummer, Literal(d.zaaknummer))
+            url = f"{OFFICIAL}kv-tk-{d.zaaknummer}.html"
+            self.add(questions, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+            link = KGO.postpones if d.kind == "postponement" else KGO.sameQuestionsAs
+            self.add(doc, link, questions)
 
     def person(self, family: str, written: str, given: str | None, party: str | None) -> URIRef:
         party_iri = self.party(party) if party else None
