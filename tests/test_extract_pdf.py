@@ -378,3 +378,14 @@ def test_sandbox_memory_limit_and_crash() -> None:
     with pytest.raises(ExtractionError, match=r"^x\.pdf: extraction process died \(signal 6\)"):
         run_limited("os.abort", (), path="x.pdf", timeout=10)
     assert run_limited("builtins.len", ("abc",), path="x.pdf", timeout=10) == 3
+
+
+def test_sandbox_worker_is_reused_only_after_success(tmp_path: Path) -> None:
+    first = run_limited("os.getpid", (), path="x.pdf", timeout=10)
+    assert run_limited("os.getpid", (), path="x.pdf", timeout=10) == first
+    menu = write(tmp_path, "menu.pdf", text_pdf(["Dagmenu"]))
+    with pytest.raises(NotKamervragenError):
+        run_limited(
+            "kggraph.extract.pdf.extract_unsandboxed", (str(menu),), path=str(menu), timeout=10
+        )
+    assert run_limited("os.getpid", (), path="x.pdf", timeout=10) != first

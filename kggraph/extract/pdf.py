@@ -39,6 +39,7 @@ from .pdf_runs import ContentLimitError, PageInterpreter, Run
 HEADER_BYTES = 1024
 MAX_FILE_BYTES = 200 * 2**20
 KAMERVRAGEN_SIGNS = ("masthead_line", "question_header", "block_heading")
+IDENTIFIER_PATTERN = "id_line"
 
 
 def extract_pdf(
@@ -150,7 +151,8 @@ def extract_unsandboxed(name: str, max_pages: int = 200) -> SourceText:
         raise ExtractionError("ran out of memory reading the PDF", path=name) from None
     except LimitReachedError as exc:
         raise ExtractionError(
-            f"hostile PDF: beyond pypdf's safety limits (decompression bomb, endless stream): {exc}",
+            "hostile PDF: beyond pypdf's safety limits (decompression bomb, endless "
+            f"stream): {exc}",
             path=name,
         ) from None
     except (PdfReadError, PyPdfError) as exc:
@@ -270,7 +272,7 @@ def _add_zone(zones: list[Span], span: Span, parts: list[str], pos: int) -> None
 
 def _identifier(text: str, furniture: list[Span]) -> str | None:
     """The publication id printed in the furniture ("ah-tk-20232024-1314"), else None."""
-    id_line = pattern("id_line")
+    id_line = pattern(IDENTIFIER_PATTERN)
     for span in furniture:
         m = id_line.search(text, span.start, span.end)
         if m:

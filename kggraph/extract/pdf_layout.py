@@ -93,27 +93,33 @@ def body_geometry(pages: list[list[Run]]) -> tuple[float, float]:
 def build_lines(runs: list[Run], body_left: float) -> list[Line]:
     """Group runs into lines, top to bottom; the left margin column first on a baseline."""
     lines: list[Line] = []
+    last: Line | None = None
     runs = [r for r in runs if r.text.strip()]
     for r in sorted(runs, key=lambda r: (-round(r.size, 1), -r.y, r.x0)):
         home: Line | None = None
         superscript = False
-        for line in lines:
-            if abs(r.y - line.y) <= BASELINE_TOLERANCE * min(r.size, line.size):
-                home = line
-                break
-            raise_ = r.y - line.y
-            if (
-                r.size <= SUPERSCRIPT_SIZE * line.size
-                and RAISE_MIN * line.size <= raise_ <= RAISE_MAX * line.size
-                and line.x0 - 2 * line.size <= r.x0 <= line.x1 + line.size
-                and SUPERSCRIPT_TEXT.fullmatch(r.text)
-            ):
-                home, superscript = line, True
-                break
+        # runs come sorted by size and height: most belong to the line of the run before
+        if last is not None and abs(r.y - last.y) <= BASELINE_TOLERANCE * min(r.size, last.size):
+            home = last
+        else:
+            for line in lines:
+                if abs(r.y - line.y) <= BASELINE_TOLERANCE * min(r.size, line.size):
+                    home = line
+                    break
+                raise_ = r.y - line.y
+                if (
+                    r.size <= SUPERSCRIPT_SIZE * line.size
+                    and RAISE_MIN * line.size <= raise_ <= RAISE_MAX * line.size
+                    and line.x0 - 2 * line.size <= r.x0 <= line.x1 + line.size
+                    and SUPERSCRIPT_TEXT.fullmatch(r.text)
+                ):
+                    home, superscript = line, True
+                    break
         if home is None:
             home = Line(r.y, r.size, 1)
             lines.append(home)
         home.runs.append(r)
+        last = home
         if superscript:
             home.supers.add(id(r))
     lines = [part for line in lines for part in _split_margin(line, body_left)]

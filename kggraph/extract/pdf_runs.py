@@ -62,43 +62,54 @@ def _num(value: Any, default: float = 0.0) -> float:
 
 
 class _FontInfo:
-    """A font with per-code decoding and width caches."""
+    """A font with per-code decoding and width caches.
 
-    __slots__ = ("name", "font", "simple", "cache")
+    For a simple (one-byte) font, the text and the width of each of the 256 codes are
+    tabulated once, so a string decodes with two C-level ``map`` calls.
+    """
+
+    __slots__ = ("name", "font", "simple", "chars", "widths", "cache")
 
     def __init__(self, resource: DictionaryObject):
         self.font = Font.from_font_resource(resource)
         self.name = self.font.name
         self.simple = isinstance(self.font.encoding, dict)
         self.cache: dict[bytes, tuple[str, float, int]] = {}
+        self.chars: list[str] = []
+        self.widths: list[float] = []
+        if self.simple:
+            font = self.font
+            enc = font.encoding
+            assert isinstance(enc, dict)
+            table = font.character_widths
+            default = table.get("default", 500)
+            for code in range(256):
+                char = enc.get(code, chr(code))
+                self.chars.append(font.character_map.get(char, char))
+                self.widths.append(float(table.get(chr(code), default)))
 
     def decode(self, data: bytes) -> tuple[str, float, int]:
         """(unicode text, sum of glyph widths in 1/1000 em, count of single-byte spaces)."""
+        if self.simple:
+            return (
+                "".join(map(self.chars.__getitem__, data)),
+                sum(map(self.widths.__getitem__, data)),
+                data.count(32),
+            )
         hit = self.cache.get(data)
         if hit is not None:
             return hit
         font = self.font
+        assert isinstance(font.encoding, str)
+        try:
+            decoded = data.decode(font.encoding, "surrogatepass")
+        except UnicodeDecodeError:
+            decoded = data.decode(font.encoding, "replace")
         widths = font.character_widths
         default = widths.get("default", 500)
+        width = sum(widths.get(c, default) for c in decoded)
         cmap = font.character_map
-        if self.simple:
-            enc = font.encoding
-            assert isinstance(enc, dict)
-            raw = [chr(b) for b in data]
-            width = sum(widths.get(c, default) for c in raw)
-            chars = [enc.get(b, chr(b)) for b in data]
-            spaces = data.count(32)
-        else:
-            assert isinstance(font.encoding, str)
-            try:
-                decoded = data.decode(font.encoding, "surrogatepass")
-            except UnicodeDecodeError:
-                decoded = data.decode(font.encoding, "replace")
-            chars = list(decoded)
-            width = sum(widths.get(c, default) for c in chars)
-            spaces = 0
-        text = "".join(cmap.get(c, c) for c in chars)
-        result = (text, float(width), spaces)
+        result = ("".join(cmap.get(c, c) for c in decoded), float(width), 0)
         if len(self.cache) < 20_000:
             self.cache[data] = result
         return result

@@ -6,16 +6,22 @@ child process ('forkserver' where available, else 'spawn'), limits its address s
 CPU time with ``resource.setrlimit``, kills it when the wall-clock timeout passes, and turns
 every failure into an :class:`~kggraph.errors.ExtractionError` naming the file.
 
+Starting a child costs more than extracting a small PDF, so a child that returned a good
+result is kept (idle, at most ``MAX_IDLE_WORKERS``) for the next call, up to
+``MAX_TASKS_PER_WORKER`` files; one that failed, timed out or died is never reused.
+
 The child returns its result through a pipe; a :class:`~kggraph.errors.KggraphError`
 raised in the child is re-raised in the parent with its class, reason and path.
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import multiprocessing
 import os
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +32,9 @@ from .. import errors
 from ..errors import ExtractionError, KggraphError
 
 DEFAULT_MEMORY_MB = 1024
-_PRELOAD = ["kggraph.extract.pdf"]
+MAX_TASKS_PER_WORKER = 100
+MAX_IDLE_WORKERS = 4
+_PRELOAD = ["kggraph.extract.pdf", "kggraph.extract.pdf_preload"]
 _context: Any = None
 
 
@@ -69,43 +77,116 @@ def _address_space() -> int | None:
         return None
 
 
-def _limit(memory_mb: int, cpu_seconds: int) -> None:
+def _limit_memory(memory_mb: int) -> None:
     try:
         import resource
     except ImportError:  # not on this platform: only the wall-clock limit applies
         return
-    base = _address_space() or 512 * 2**20
-    limit = base + memory_mb * 2**20
-    for kind, value in ((resource.RLIMIT_AS, limit), (resource.RLIMIT_CPU, cpu_seconds)):
-        soft, hard = resource.getrlimit(kind)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(kind, (value, hard))
+    limit = (_address_space() or 512 * 2**20) + memory_mb * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(
-    conn: Connection, target: str, args: tuple[Any, ...], memory_mb: int, cpu_seconds: int
-) -> None:
-    """The child's entry point: set limits, run the target, send back a tagged result."""
+def _limit_cpu(cpu_seconds: int) -> None:
+    """Allow this process ``cpu_seconds`` more CPU time (the limit counts from its start)."""
     try:
-        _limit(memory_mb, cpu_seconds)
+        import resource
+    except ImportError:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(usage.ru_utime + usage.ru_stime) + 1 + cpu_seconds
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+
+
+def _run_one(target: str, args: tuple[Any, ...], memory_mb: int) -> tuple[Any, ...]:
+    try:
         module, _, name = target.rpartition(".")
-        result = getattr(importlib.import_module(module), name)(*args)
-        message: tuple[Any, ...] = ("ok", result)
+        return ("ok", getattr(importlib.import_module(module), name)(*args))
     except KggraphError as exc:
-        message = ("error", type(exc).__name__, exc.reason, exc.path)
+        return ("error", type(exc).__name__, exc.reason, exc.path)
     except MemoryError:
-        message = ("error", "ExtractionError", f"ran out of memory (limit {memory_mb} MiB)", None)
+        return ("error", "ExtractionError", f"ran out of memory (limit {memory_mb} MiB)", None)
     except RecursionError:
-        message = ("error", "ExtractionError", "structure nested too deeply", None)
+        return ("error", "ExtractionError", "structure nested too deeply", None)
     except BaseException as exc:  # noqa: BLE001 - everything becomes a message to the parent
-        message = ("error", "ExtractionError", f"{type(exc).__name__}: {exc}", None)
-    try:
-        conn.send(message)
-    except MemoryError:
-        conn.send(("error", "ExtractionError", "result too large", None))
-    finally:
-        conn.close()
+        return ("error", "ExtractionError", f"{type(exc).__name__}: {exc}", None)
+
+
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """The worker's loop: take (target, args, cpu seconds), send back a tagged result."""
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        target, args, cpu_seconds = task
+        _limit_cpu(cpu_seconds)
+        message = _run_one(target, args, memory_mb)
+        del task
+        try:
+            conn.send(message)
+        except MemoryError:
+            conn.send(("error", "ExtractionError", "result too large", None))
+
+
+class _Worker:
+    """A child process with limits, kept warm for the next file while it behaves."""
+
+    def __init__(self, memory_mb: int):
+        ctx = _get_context()
+        self.memory_mb = memory_mb
+        self.tasks = 0
+        self.conn, child_end = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child_end, memory_mb), daemon=True)
+        with _main_hidden():
+            self.proc.start()
+        child_end.close()
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
+
+
+def _take(memory_mb: int) -> _Worker:
+    with _idle_lock:
+        for i, worker in enumerate(_idle):
+            if worker.memory_mb == memory_mb and worker.proc.is_alive():
+                return _idle.pop(i)
+    return _Worker(memory_mb)
+
+
+def _give_back(worker: _Worker) -> None:
+    if worker.tasks >= MAX_TASKS_PER_WORKER:
+        worker.stop()
+        return
+    with _idle_lock:
+        if len(_idle) < MAX_IDLE_WORKERS:
+            _idle.append(worker)
+            return
+    worker.stop()
+
+
+def shutdown() -> None:
+    """Stop the idle workers (also done at interpreter exit)."""
+    with _idle_lock:
+        workers, _idle[:] = list(_idle), []
+    for worker in workers:
+        worker.stop()
+
+
+atexit.register(shutdown)
 
 
 def run_limited(
@@ -116,28 +197,32 @@ def run_limited(
     timeout: float,
     memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> Any:
-    """Run ``target`` ("package.module.function") on ``args`` in a limited child process."""
-    ctx = _get_context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    cpu = max(1, int(timeout) + 1)
-    proc = ctx.Process(target=_child, args=(sender, target, args, memory_mb, cpu), daemon=True)
-    with _main_hidden():
-        proc.start()
-    sender.close()
+    """Run ``target`` ("package.module.function") on ``args`` in a limited child process.
+
+    The child is reused for the next call only after a successful result; after an error,
+    a timeout or a crash it is stopped and a fresh one is started next time.
+    """
+    worker = _take(memory_mb)
+    worker.tasks += 1
+    ok = False
     try:
-        if not receiver.poll(timeout):
+        worker.conn.send((target, args, max(1, int(timeout) + 1)))
+        if not worker.conn.poll(timeout):
             raise ExtractionError(f"extraction took longer than {timeout:g} s; stopped", path=path)
         try:
-            message = receiver.recv()
+            message = worker.conn.recv()
         except (EOFError, OSError):
-            proc.join(5)
-            raise ExtractionError(_death_reason(proc.exitcode, memory_mb), path=path) from None
+            worker.proc.join(5)
+            raise ExtractionError(
+                _death_reason(worker.proc.exitcode, memory_mb), path=path
+            ) from None
+        ok = message[0] == "ok"
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        receiver.close()
-    if message[0] == "ok":
+        if ok:
+            _give_back(worker)
+        else:
+            worker.stop()
+    if ok:
         return message[1]
     _, kind, reason, err_path = message
     cls = getattr(errors, kind, ExtractionError)

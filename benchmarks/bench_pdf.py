@@ -1,0 +1,102 @@
+"""Benchmark: bare pypdf ``extract_text`` against kggraph's layout-aware PDF extraction.
+
+Run: ``.venv/bin/python benchmarks/bench_pdf.py [--repeat N]``. Over all pages of the 16
+official PDFs in tests/fixtures/pdf/, in one process, it times
+
+- baseline: ``PdfReader(path)`` and ``page.extract_text()`` for every page;
+- ``extract_pdf(path, sandbox=False)``: the layout-aware path in this process;
+- ``extract_pdf(path, sandbox=True)``: the same in a limited child process;
+- ``pipeline.process_file(path)``: PDF → parsed, RDF-mapped, validated document (when the
+  pipeline is available).
+
+Each variant runs ``--repeat`` times (after one warm-up); the best and the median of the
+runs are printed with their ratio to the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = sorted((ROOT / "tests" / "fixtures" / "pdf").glob("*.pdf"))
+
+
+def bare(paths: list[Path]) -> int:
+    from pypdf import PdfReader
+
+    chars = 0
+    for path in paths:
+        for page in PdfReader(path).pages:
+            chars += len(page.extract_text())
+    return chars
+
+
+def layout(paths: list[Path], sandbox: bool) -> int:
+    from kggraph.extract.pdf import extract_pdf
+
+    return sum(len(extract_pdf(path, sandbox=sandbox).text) for path in paths)
+
+
+def pipeline(paths: list[Path]) -> int:
+    from kggraph.pipeline import process_file
+
+    return sum(len(process_file(path).graph) for path in paths)
+
+
+def timed(fn: Callable[[], int], repeat: int) -> list[float]:
+    fn()  # warm-up: imports, caches, the fork server
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    from pypdf import PdfReader
+
+    pages = sum(len(PdfReader(p).pages) for p in PDFS)
+    print(f"{len(PDFS)} PDFs, {pages} pages, {args.repeat} runs each (after a warm-up)")
+    variants: list[tuple[str, Callable[[], int]]] = [
+        ("bare pypdf extract_text", lambda: bare(PDFS)),
+        ("extract_pdf sandbox=False", lambda: layout(PDFS, False)),
+        ("extract_pdf sandbox=True", lambda: layout(PDFS, True)),
+    ]
+    try:
+        from kggraph.pipeline import process_file  # noqa: F401
+
+        variants.append(("pipeline.process_file", lambda: pipeline(PDFS)))
+        missing = None
+    except ImportError as exc:
+        missing = f"pipeline.process_file: skipped ({exc})"
+    base: tuple[float, float] | None = None
+    print(f"{'variant':28} {'best s':>8} {'median s':>9} {'ms/page':>8} {'× bare':>7}")
+    for name, fn in variants:
+        try:
+            times = timed(fn, args.repeat)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the other variants
+            print(f"{name:28} failed: {type(exc).__name__}: {exc}")
+            continue
+        best, median = min(times), statistics.median(times)
+        if base is None:
+            base = (best, median)
+        ratio = f"{best / base[0]:.2f}"
+        print(f"{name:28} {best:8.3f} {median:9.3f} {1000 * best / pages:8.1f} {ratio:>7}")
+    if missing:
+        print(missing)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
