@@ -72,8 +72,8 @@ class _Builder:
         self.add(node, PROV.wasDerivedFrom, self.doc)
         self.add(node, KGO.textSelector, sel)
         self.add(sel, RDF.type, OA.TextPositionSelector)
-        self.add(sel, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(sel, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(sel, OA.start, Literal(span.start))
+        self.add(sel, OA.end, Literal(span.end))
         page = self.d.source.page_at(span.start)
         if page is not None:
             self.add(node, KGO.page, Literal(page))
@@ -188,7 +188,11 @@ class _Builder:
         key = (ministry or portfolio).key.rsplit("/", 1)[-1] if (ministry or portfolio) else None
         node = self.m.post(post.role, key or post.portfolio)
         self.add(node, RDF.type, ORG.Post)
-        self.add(node, SKOS.prefLabel, Literal(post.label, lang="nl"))
+        label = Literal(post.label, lang="nl")
+        existing = self.g.value(node, SKOS.prefLabel)
+        # Two spellings of one post ("…, Welzijn en Sport" / "… Welzijn en Sport"): the first
+        # seen is the preferred label, the others alternatives.
+        self.add(node, SKOS.prefLabel if existing in (None, label) else SKOS.altLabel, label)
         self.add(node, KGO.role, Literal(post.role))
         if ministry:
             self.add(node, ORG.postIn, self.concept(ministry.key))

@@ -114,11 +114,35 @@ def find_blocks(text: str) -> list[Block]:
     for m in pattern("mededeling_heading").finditer(text):
         raw.append(("mededeling", (), "Mededeling", m.start(), m.end()))
     raw.sort(key=lambda b: b[3])
+    raw = _repair_repeated_numbers(raw)
     blocks = []
     for i, (kind, numbers, label, start, body_start) in enumerate(raw):
         end = raw[i + 1][3] if i + 1 < len(raw) else len(text)
         blocks.append(Block(kind, numbers, label, start, body_start, end))
     return blocks
+
+
+def _repair_repeated_numbers(
+    raw: list[tuple[str, tuple[int, ...], str, int, int]],
+) -> list[tuple[str, tuple[int, ...], str, int, int]]:
+    """A question heading that repeats the previous number ("Vraag 7", "Vraag 7",
+    "Antwoord 8") is the next question when its answer says so and nothing else has
+    that number — a typo in the published document (ah-tk-20242025-597)."""
+    numbers = {n for kind, nums, *_ in raw if kind == "question" for n in nums}
+    out = list(raw)
+    previous: tuple[int, ...] = ()
+    for i, (kind, nums, label, start, body) in enumerate(out):
+        if kind != "question":
+            continue
+        following = next((b for b in out[i + 1 :] if b[0] in ("question", "answer")), None)
+        if nums == previous and following and following[0] == "answer":
+            wanted = (max(nums) + 1,)
+            if following[1] == wanted and wanted[0] not in numbers:
+                out[i] = (kind, wanted, f"Vraag {wanted[0]}", start, body)
+                numbers.add(wanted[0])
+                nums = wanted
+        previous = nums
+    return out
 
 
 def block_at(blocks: list[Block], position: int) -> str | None:

@@ -67,7 +67,7 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
         if m["role"]:
             role = normalise_role(m["role"])
         if m["portfolio"]:
-            portfolio = m["portfolio"].strip(" ,.")
+            portfolio = " ".join(m["portfolio"].split()).strip(" ,.")
             posts.append(Post(role, portfolio, span_of(offset + a, offset + b), m["prep"] or "van"))
         elif role == "Minister-President":
             posts.append(Post(role, "Algemene Zaken", span_of(offset + a, offset + b), "van"))
@@ -81,7 +81,7 @@ def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | No
         concept = lexicon.lookup("portfolios", portfolio)
         if concept is not None and lexicon.lookup("ministries", portfolio) is None:
             prep = "voor" if role == "Minister" else "van"
-    return Post(normalise_role(role), portfolio.strip(), span, prep)
+    return Post(normalise_role(role), " ".join(portfolio.split()), span, prep)
 
 
 def parse_header(
