@@ -131,6 +131,7 @@ class _Builder:
             else KGO.Document
         )
         self.add(doc, RDF.type, cls)
+        self.add(doc, RDF.type, KGO.Document)  # explicit: validation runs without inference
         self.add(doc, DCTERMS.identifier, Literal(d.identifier))
         self.add(doc, KGO.documentKind, Literal(d.kind))
         if d.identifier.startswith(("ah-", "kv-")):
@@ -156,6 +157,7 @@ class _Builder:
             # The questions as submitted are published as kv-tk-<zaak>: the same questions.
             questions = self.m.doc(f"kv-tk-{d.zaaknummer}")
             self.add(questions, RDF.type, KGO.QuestionsDocument)
+            self.add(questions, RDF.type, KGO.Document)
             self.add(questions, DCTERMS.identifier, Literal(f"kv-tk-{d.zaaknummer}"))
             self.add(questions, KGO.zaaknummer, Literal(d.zaaknummer))
             url = f"{OFFICIAL}kv-tk-{d.zaaknummer}.html"
@@ -278,6 +280,7 @@ class _Builder:
     def aanhangsel(self, identifier: str) -> URIRef:
         node = self.m.doc(identifier)
         self.add(node, RDF.type, KGO.AanhangselItem)
+        self.add(node, RDF.type, KGO.Document)
         self.add(node, DCTERMS.identifier, Literal(identifier))
         self.add(node, SCHEMA.url, Literal(f"{OFFICIAL}{identifier}.html", datatype=XSD.anyURI))
         return node
