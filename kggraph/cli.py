@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import KggraphError
 from .lexicon import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from .store import CorpusStore
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -26,6 +29,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .graphio import write_graphs
     from .pipeline import Failure, process_many
 
+    if args.store or args.endpoint:
+        return _build_corpus(args)
+    if not args.output:
+        raise KggraphError("give -o OUT (graph file) or --store PATH (corpus store)")
+    if args.prune or args.jobs:
+        raise KggraphError("--prune and --jobs work with --store")
     if args.id and len(args.inputs) != 1:
         raise KggraphError("--id names one document: give exactly one input file")
     graphs, failures, violating = [], [], 0
@@ -64,10 +73,63 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if violating else EXIT_OK
 
 
+def _build_corpus(args: argparse.Namespace) -> int:
+    """``build --store`` / ``--endpoint``: incremental, parallel, one transaction per document."""
+    from .corpus import Built, CorpusBuild
+    from .progress import Progress
+    from .remote import RemoteStore
+    from .store import CorpusStore
+
+    if args.output:
+        raise KggraphError("-o writes graph files; with --store use `kggraph export`")
+    if args.id:
+        raise KggraphError("--id names one document; not with --store or --endpoint")
+    if args.prune and not args.store:
+        raise KggraphError("--prune needs --store (the store knows what was built)")
+    if args.jobs is not None and args.jobs < 1:
+        raise KggraphError("--jobs takes a number ≥ 1")
+    store = CorpusStore.open(args.store) if args.store else None
+    remote = RemoteStore(args.endpoint) if args.endpoint else None
+
+    def report(result: Built) -> None:
+        if result.violations and not args.quiet:
+            _print(f"{result.identifier}: {result.violations} violation(s)", sys.stderr)
+            for finding in result.findings:
+                _print(finding, sys.stderr)
+
+    build = CorpusBuild(
+        store,
+        jobs=args.jobs or 0,
+        prune=args.prune,
+        base=args.base,
+        validate=not args.no_validate,
+        push=remote.put if remote else None,
+        unpush=remote.delete if remote else None,
+        on_built=report,
+    )
+    progress = build.run(args.inputs, Progress(0, enabled=None if not args.quiet else False))
+    _print(progress.summary())
+    if progress.failures:
+        return EXIT_ERROR
+    return EXIT_VIOLATIONS if progress.violating else EXIT_OK
+
+
+def _open_store(path: str) -> CorpusStore:
+    from .store import CorpusStore
+
+    return CorpusStore.open(path, read_only=True)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .graphio import document_graphs, read_dataset
     from .validate import validate_graph
 
+    if args.store:
+        if args.graphs:
+            raise KggraphError("give graph files or --store, not both")
+        return _validate_store(args)
+    if not args.graphs:
+        raise KggraphError("give graph files or --store PATH")
     ds = read_dataset(args.graphs)
     bad = 0
     graphs = document_graphs(ds)
@@ -84,6 +146,68 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if bad else EXIT_OK
 
 
+def _validate_store(args: argparse.Namespace) -> int:
+    """Each document graph of the store on its own (shapes parsed once)."""
+    from .store import resolve_doc
+    from .validate import validate_graph
+
+    store = _open_store(args.store)
+    docs = [resolve_doc(d, args.base) for d in args.doc] if args.doc else store.documents()
+    known = set(store.documents())
+    bad = missing = 0
+    for doc in docs:
+        if doc not in known:
+            missing += 1
+            _print(f"{doc}: not in the store", sys.stderr)
+            continue
+        report = validate_graph(store.graph(doc), name=doc)
+        if report.conforms:
+            if not args.quiet:
+                _print(f"{report.graph}: conforms")
+            continue
+        bad += 1
+        _print(f"{report.graph}: {len(report.findings)} finding(s)")
+        for f in report.findings:
+            _print(f.render())
+    _print(f"{len(docs) - missing} graph(s) validated, {bad} with findings")
+    if missing:
+        return EXIT_ERROR
+    return EXIT_VIOLATIONS if bad else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _open_store(args.store)
+    n = store.export(args.output, args.doc or None, args.base)
+    _print(f"exported {n} document graph(s) into {args.output}")
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .progress import Progress
+    from .remote import RemoteStore
+    from .store import resolve_doc
+
+    store = _open_store(args.store)
+    remote = RemoteStore(args.endpoint)
+    docs = [resolve_doc(d, args.base) for d in args.doc] if args.doc else store.documents()
+    progress = Progress(len(docs), enabled=None if not args.quiet else False)
+    known = set(store.documents())
+    for doc in docs:
+        if doc not in known:
+            progress.failed(doc, "not in the store")
+            continue
+        nt = store.ntriples(doc)
+        try:
+            remote.put(doc, nt)
+        except KggraphError as exc:
+            progress.failed(doc, str(exc))
+            continue
+        progress.built(doc, nt.count(b"\n"))
+    progress.close()
+    _print(progress.summary().replace("built", "pushed", 1))
+    return EXIT_ERROR if progress.failures else EXIT_OK
+
+
 def _params(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -96,12 +220,28 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from .graphio import read_dataset
-    from .query import RdflibBackend, format_rows, resolve_query, run_query
+    from .query import (
+        Backend,
+        OxigraphBackend,
+        RdflibBackend,
+        format_rows,
+        resolve_query,
+        run_query,
+    )
 
     query = resolve_query(args.query)
-    if not args.graphs:
-        raise KggraphError("give graph files to query")
-    backend = RdflibBackend(read_dataset(args.graphs))
+    sources = sum(bool(x) for x in (args.graphs, args.store, args.endpoint))
+    if sources != 1:
+        raise KggraphError("give graph files, --store PATH or --endpoint URL (one of them)")
+    backend: Backend
+    if args.store:
+        backend = OxigraphBackend(_open_store(args.store).store)
+    elif args.endpoint:
+        from .remote import RemoteBackend
+
+        backend = RemoteBackend(args.endpoint)
+    else:
+        backend = RdflibBackend(read_dataset(args.graphs))
     rows = run_query(backend, query, _params(args.param), args.base)
     _print(format_rows(rows, args.format))
     return EXIT_OK
@@ -162,13 +302,35 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "-o",
         "--output",
-        required=True,
         metavar="OUT",
         help="output file; format from its extension: .ttl .trig .nt .nq .jsonld",
     )
+    b.add_argument(
+        "--store",
+        metavar="PATH",
+        help="build into this on-disk store (incremental: unchanged files are skipped)",
+    )
+    b.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes with --store (default: the cores available)",
+    )
+    b.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --store: remove documents whose files are gone",
+    )
+    b.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="also PUT each built graph to this SPARQL Graph Store endpoint",
+    )
     b.add_argument("--id", help="identifier of the document when the text and file name lack it")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
-    b.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
+    b.add_argument(
+        "-q", "--quiet", action="store_true", help="only the summary line (no progress bar)"
+    )
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser(
@@ -176,7 +338,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate graph files against the bundled shapes",
         description="Validate each named graph; exit 0 conforms, 1 violations, 2 error.",
     )
-    v.add_argument("graphs", nargs="+", metavar="GRAPH")
+    v.add_argument("graphs", nargs="*", metavar="GRAPH")
+    v.add_argument("--store", metavar="PATH", help="validate each document graph of this store")
+    v.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    v.add_argument("-q", "--quiet", action="store_true", help="name only graphs with findings")
     v.set_defaults(func=cmd_validate)
 
     q = sub.add_parser(
@@ -187,6 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("query", metavar="QUERY")
     q.add_argument("graphs", nargs="*", metavar="GRAPH")
+    q.add_argument("--store", metavar="PATH", help="query this store (Oxigraph's SPARQL engine)")
+    q.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="query this SPARQL 1.1 endpoint (its default graph must be the union of graphs)",
+    )
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument(
         "--param",
@@ -220,13 +393,45 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("queries", help="list the bundled queries")
     ls.set_defaults(func=cmd_queries)
 
-    for sp in (b, v, q):
+    x = sub.add_parser(
+        "export",
+        help="write the store's document graphs to N-Quads or TriG",
+        description="Stream all (or the chosen) document graphs of a store into one file.",
+    )
+    x.add_argument("--store", required=True, metavar="PATH")
+    x.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.nq or OUT.trig")
+    x.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    x.set_defaults(func=cmd_export)
+
+    u = sub.add_parser(
+        "push",
+        help="send the store's document graphs to a SPARQL Graph Store endpoint",
+        description="PUT each document graph (Graph Store HTTP Protocol), one request each.",
+    )
+    u.add_argument("--store", required=True, metavar="PATH")
+    u.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="Graph Store endpoint, e.g. http://127.0.0.1:7878/store or …/ds/data (Fuseki)",
+    )
+    u.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    u.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    u.set_defaults(func=cmd_push)
+
+    for sp in (b, v, q, x, u):
         sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
     _register_optional(sub, "kggraph.cli_network")
     return p
 
 
-def _register_optional(sub: argparse._SubParsersAction, module: str) -> None:  # type: ignore[type-arg]
+def _register_optional(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], module: str
+) -> None:
     """Commands that live in their own module register themselves through ``register``."""
     import importlib
 

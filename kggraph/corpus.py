@@ -1,0 +1,228 @@
+"""Incremental, parallel corpus builds into the store (and, optionally, a remote endpoint).
+
+The parent process walks the inputs, hashes each file and skips those whose content hash
+the store already holds; the rest go to worker processes (``jobs``), each of which loads
+the shapes and lexicon once and returns one document graph as N-Triples. The parent writes
+each graph in its own transaction as results arrive, with a bounded number in flight, so
+memory does not grow with the corpus and a run killed at any point leaves whole documents
+only — the next run skips what was stored and builds the rest.
+
+>>> default_jobs() >= 1
+True
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KggraphError
+from .lexicon import DEFAULT_BASE
+from .pipeline import Failure, content_hash, expand_inputs
+from .progress import Progress
+from .store import CorpusStore
+
+
+@dataclass(frozen=True)
+class Built:
+    """One document built in a worker, ready to store: its graph as N-Triples."""
+
+    path: str
+    identifier: str
+    iri: str
+    content_hash: str
+    ntriples: bytes
+    triples: int
+    violations: int
+    findings: tuple[str, ...]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _warm(base: str, validate: bool) -> None:
+    """Worker initialiser: load the lexicon and the shapes once per process."""
+    from .lexicon import load_lexicon
+    from .validate import shapes_graph
+
+    load_lexicon(base)
+    if validate:
+        shapes_graph()
+
+
+def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> Built | Failure:
+    """Build one file (in a worker); every error becomes a Failure with its reason."""
+    from .pipeline import process_file
+
+    try:
+        r = process_file(path, base=base, validate=validate)
+        nt = r.graph.serialize(format="nt", encoding="utf-8")
+    except KggraphError as exc:
+        return Failure(path, exc.reason if exc.path else str(exc))
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:
+        return Failure(path, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a batch goes on past a bug in one document
+        return Failure(path, f"internal error {type(exc).__name__}: {exc}")
+    findings: tuple[str, ...] = ()
+    violations = 0
+    if r.report is not None and not r.report.conforms:
+        violations = sum(1 for f in r.report.findings if f.severity == "Violation")
+        findings = tuple(f.render() for f in r.report.findings)
+    return Built(
+        path,
+        r.identifier,
+        str(r.graph.identifier),
+        r.content_hash,
+        nt,
+        len(r.graph),
+        violations,
+        findings,
+    )
+
+
+Push = Callable[[str, bytes], None]
+Remove = Callable[[str], None]
+
+
+@dataclass
+class CorpusBuild:
+    """Settings of one build run; ``run`` does the work and returns the progress counts."""
+
+    store: CorpusStore | None
+    jobs: int = 0  # 0: default_jobs()
+    prune: bool = False
+    base: str = DEFAULT_BASE
+    validate: bool = True
+    push: Push | None = None  # e.g. RemoteStore.put: send each stored graph on
+    unpush: Remove | None = None  # e.g. RemoteStore.delete: for pruned graphs
+    on_built: Callable[[Built], None] | None = None  # after a document is stored
+
+    def run(
+        self, inputs: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+    ) -> Progress:
+        paths = [str(p) for p in expand_inputs(inputs)]
+        progress = progress or Progress(len(paths))
+        progress.total = len(paths)
+        known = set(self.store.hashes().values()) if self.store is not None else set()
+        self._seen: set[str] = set()
+        self._failed_names: set[str] = set()
+        self._owner: dict[str, str] = {}
+        todo: list[str] = []
+        for path in paths:
+            try:
+                digest = content_hash(path)
+            except OSError as exc:
+                self._fail(progress, path, f"{type(exc).__name__}: {exc}")
+                continue
+            self._seen.add(digest)
+            if digest in known:
+                progress.skipped(path)
+            else:
+                todo.append(path)
+        jobs = self.jobs or default_jobs()
+        try:
+            if jobs == 1 or len(todo) <= 1:
+                _warm(self.base, self.validate)
+                for path in todo:
+                    self._take(progress, build_one(path, self.base, self.validate))
+            else:
+                self._parallel(todo, jobs, progress)
+            if self.prune and self.store is not None:
+                self._prune(progress)
+        finally:
+            if self.store is not None:
+                self.store.flush()
+            progress.close()
+        return progress
+
+    def _parallel(self, todo: list[str], jobs: int, progress: Progress) -> None:
+        """Build in worker processes, at most ``4 × jobs`` documents in flight."""
+        window = jobs * 4
+        pending = list(reversed(todo))
+        retried: set[str] = set()
+        ctx = multiprocessing.get_context("forkserver")
+        while pending:
+            with ProcessPoolExecutor(
+                jobs, mp_context=ctx, initializer=_warm, initargs=(self.base, self.validate)
+            ) as pool:
+                inflight: dict[Future[Built | Failure], str] = {}
+                broken = False
+                while (pending and not broken) or inflight:
+                    while pending and not broken and len(inflight) < window:
+                        path = pending.pop()
+                        inflight[pool.submit(build_one, path, self.base, self.validate)] = path
+                    done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        path = inflight.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            # a worker died (a crash, the OOM killer): every document in
+                            # flight is lost; each gets one more try in a fresh pool
+                            broken = True
+                            if path in retried:
+                                self._fail(progress, path, "worker process died building it")
+                            else:
+                                retried.add(path)
+                                pending.append(path)
+                            continue
+                        self._take(progress, result)
+
+    def _fail(self, progress: Progress, path: str, reason: str) -> None:
+        self._failed_names.add(Path(path).name)
+        progress.failed(path, reason)
+
+    def _take(self, progress: Progress, result: Built | Failure) -> None:
+        if isinstance(result, Failure):
+            self._fail(progress, result.path, result.reason)
+            return
+        first = self._owner.setdefault(result.iri, result.path)
+        if first != result.path:
+            self._fail(progress, result.path, f"same document {result.identifier} as {first}")
+            return
+        if self.store is not None:
+            try:
+                self.store.replace(result.iri, result.ntriples)
+            except KggraphError as exc:
+                self._fail(progress, result.path, str(exc))
+                return
+        if self.push is not None:
+            try:
+                self.push(result.iri, result.ntriples)
+            except KggraphError as exc:
+                self._fail(progress, result.path, f"push failed: {exc}")
+                return
+        progress.built(result.path, result.triples, result.violations)
+        if self.on_built is not None:
+            self.on_built(result)
+
+    def _prune(self, progress: Progress) -> None:
+        """Remove graphs built from content no input has any more.
+
+        A graph whose source file failed in this run is kept: a failure never deletes data.
+        """
+        assert self.store is not None
+        sources = self.store.sources()
+        for doc, digest in sorted(self.store.hashes().items()):
+            if digest in self._seen or sources.get(doc) in self._failed_names:
+                continue
+            self.store.remove(doc)
+            if self.unpush is not None:
+                try:
+                    self.unpush(doc)
+                except KggraphError as exc:
+                    progress.failed(doc, f"remote delete failed: {exc}")
+            progress.removed(doc)
+
+
+__all__ = ["Built", "CorpusBuild", "build_one", "default_jobs"]

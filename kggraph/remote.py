@@ -1,0 +1,189 @@
+"""Remote SPARQL 1.1 stores over the standard protocols, with the standard library only.
+
+- Graph Store HTTP Protocol: ``PUT {gsp}?graph=<doc>`` sends one document's graph,
+  ``DELETE`` removes it (Fuseki ``/ds/data``, Oxigraph ``/store``, GraphDB, Virtuoso, QLever).
+- SPARQL 1.1 Protocol: ``POST {endpoint}`` with ``query=…`` returns JSON results.
+
+Remote endpoints take no pre-bound variables, so parameters go into the query as an inline
+``VALUES`` block at the start of its WHERE group, each term serialised and checked
+(no text is pasted into the query unescaped):
+
+>>> from rdflib import Literal, URIRef
+>>> bind_values('SELECT ?d WHERE { ?d ?p ?o }', {"d": URIRef("https://x.org/doc/1")})
+'SELECT ?d WHERE { VALUES (?d) { (<https://x.org/doc/1>) }\\n ?d ?p ?o }'
+>>> sparql_term(Literal('say "hi"\\n'))
+'"say \\\\"hi\\\\"\\\\n"'
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+from .query import Rows
+
+TIMEOUT = 120.0
+_IRI_BAD = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# what may stand before the WHERE group's "{": strings, IRIs and comments are skipped whole
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*"
+    r"|\{",
+    re.DOTALL,
+)
+
+
+def _iri_text(value: str) -> str:
+    if not value or _IRI_BAD.search(value):
+        raise QueryError(f"not a usable IRI: {value!r}")
+    return f"<{value}>"
+
+
+def sparql_term(term: Node) -> str:
+    """An IRI or literal as SPARQL text, escaped so that it cannot end early.
+
+    Codepoint escapes (``\\u0022``) are rejected: SPARQL decodes them before parsing.
+    """
+    if isinstance(term, URIRef):
+        return _iri_text(str(term))
+    if isinstance(term, Literal):
+        text = str(term)
+        if re.search(r"\\[uU]", text):
+            raise QueryError(f"a parameter value may not contain \\u or \\U: {text!r}")
+        body = '"' + "".join(_ECHAR.get(c, c) for c in text) + '"'
+        if term.language:
+            if not _LANG.match(term.language):
+                raise QueryError(f"bad language tag {term.language!r}")
+            return f"{body}@{term.language}"
+        datatype = term.datatype or XSD.string
+        return body if datatype == XSD.string else f"{body}^^{_iri_text(str(datatype))}"
+    raise QueryError(f"cannot bind {term!r}")
+
+
+def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with ``bindings`` as an inline VALUES block opening its WHERE group."""
+    if not bindings:
+        return text
+    names = []
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}")
+        names.append(f"?{name}")
+    values = " ".join(sparql_term(v) for v in bindings.values())
+    for m in _TOKENS.finditer(text):
+        if m.group() == "{":
+            at = m.end()
+            block = f" VALUES ({' '.join(names)}) {{ ({values}) }}\n"
+            return text[:at] + block + text[at:]
+    raise QueryError("the query has no WHERE group to bind parameters in")
+
+
+class _Http:
+    """A tiny urllib client: credentials from the URL (``http://user:pw@host/…``)."""
+
+    def __init__(self, url: str, timeout: float = TIMEOUT):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"not an http(s) endpoint: {url!r}")
+        self.auth: str | None = None
+        if parts.username is not None:
+            user = urllib.parse.unquote(parts.username)
+            pw = urllib.parse.unquote(parts.password or "")
+            self.auth = "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()
+            netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+            parts = parts._replace(netloc=netloc)
+        self.url = urllib.parse.urlunsplit(parts)
+        self.timeout = timeout
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        ok_missing: bool = False,
+    ) -> bytes:
+        req = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+        if self.auth:
+            req.add_header("Authorization", self.auth)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                data: bytes = resp.read()
+                return data
+        except urllib.error.HTTPError as exc:
+            if ok_missing and exc.code == 404:
+                return b""
+            detail = exc.read().decode("utf-8", "replace").strip()[:500]
+            raise StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"{method} {url}: cannot reach the endpoint: {exc}") from exc
+
+
+class RemoteStore(_Http):
+    """A Graph Store Protocol endpoint: one PUT per document graph."""
+
+    def graph_url(self, graph: str) -> str:
+        sep = "&" if "?" in self.url else "?"
+        return f"{self.url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+    def put(self, graph: str, ntriples: bytes) -> None:
+        """Replace the remote graph ``graph`` by ``ntriples``."""
+        headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+        self.request("PUT", self.graph_url(graph), ntriples, headers)
+
+    def delete(self, graph: str) -> None:
+        """Remove the remote graph (a graph that is not there is fine)."""
+        self.request("DELETE", self.graph_url(graph), ok_missing=True)
+
+
+class RemoteBackend(_Http):
+    """Queries a SPARQL 1.1 Protocol endpoint; same ``select`` as the local backends.
+
+    The queries expect the union of the document graphs as the default graph: configure
+    the server so (Oxigraph ``--union-default-graph``, Fuseki ``unionDefaultGraph``).
+    """
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        body = urllib.parse.urlencode({"query": bind_values(text, bindings)}).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+        }
+        try:
+            data = self.request("POST", self.url, body, headers)
+        except StoreError as exc:
+            if "HTTP 400" in str(exc):
+                raise QueryError(f"SPARQL error from the endpoint: {exc.reason}") from exc
+            raise
+        return parse_json_results(data)
+
+
+def parse_json_results(data: bytes) -> Rows:
+    """SPARQL 1.1 JSON results → Rows of lexical values."""
+    try:
+        doc: dict[str, Any] = json.loads(data)
+        variables = tuple(doc["head"]["vars"])
+        bindings: Iterable[dict[str, Any]] = doc["results"]["bindings"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"not SPARQL JSON results: {exc}") from exc
+    rows = tuple(tuple((b.get(v) or {}).get("value") for v in variables) for b in bindings)
+    return Rows(variables, rows)
+
+
+__all__ = ["RemoteBackend", "RemoteStore", "bind_values", "parse_json_results", "sparql_term"]
