@@ -330,6 +330,11 @@ def _marker_removal(
             # the previous line, not at the start of the next heading.
             rng = (line_start, min(line_end + 1, len(text)))
             anchor = max(line_start - 1, 0)
+        elif p == line_start and p > 0:
+            # "…Tajikistan\n3, Algerije": the marker opened the line; the line break
+            # before it goes too, so the sentence joins up ("Tajikistan, Algerije").
+            rng = (p - 1, q)
+            anchor = p - 1
         else:
             rng = (p, q)
             anchor = p

@@ -33,18 +33,41 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+QUESTION_BREAK = re.compile(r"\?[ \t]*\n\s*(?=[A-ZÀ-Þ])(?!Zo\b)|\?(?=[A-ZÀ-Þ])(?!Zo\b)")
+
+
+def split_group(text: str, count: int) -> list[tuple[int, int]] | None:
+    """The ranges of the ``count`` questions of a grouped heading ("Vraag 3, 4 en 5"):
+    split where a question ends and the next begins on a new line ("…nog?\nDeelt u") or
+    glued by the extraction ("…onwenselijk?In het licht"); None unless that gives exactly
+    ``count`` parts."""
+    cuts = [m.start() + 1 for m in QUESTION_BREAK.finditer(text.rstrip())]
+    if len(cuts) != count - 1:
+        return None
+    bounds = [0, *cuts, len(text)]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
 def _questions(clean_text: CleanText, blocks: list[Block]) -> tuple[Question, ...]:
     seen: set[int] = set()
     out = []
     for b in blocks:
         if b.kind != "question":
             continue
-        text = _flat(clean_text.text[b.body_start : b.end])
-        for n in b.numbers:
+        body = clean_text.text[b.body_start : b.end]
+        parts = split_group(body, len(b.numbers)) if len(b.numbers) > 1 else None
+        for i, n in enumerate(b.numbers):
             if n in seen:
                 continue
             seen.add(n)
-            out.append(Question(n, text, clean_text.source_span(b.start, b.end), b.numbers))
+            if parts:
+                a, z = parts[i]
+                start = b.start if i == 0 else b.body_start + a
+                text = _flat(body[a:z])
+                span = clean_text.source_span(start, b.body_start + z)
+            else:
+                text, span = _flat(body), clean_text.source_span(b.start, b.end)
+            out.append(Question(n, text, span, b.numbers))
     return tuple(out)
 
 

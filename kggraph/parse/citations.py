@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from ..dutch import parse_date, unglue_particles
+from ..dutch import dutch, parse_date, unglue_particles
 from ..lexicon import Lexicon
 from ..model import Citation, KamerstukRef, Marker, Mention, Motion, Span
 from ..patterns import pattern
@@ -217,10 +217,13 @@ def find_motions(
     return out
 
 
+ARTICLE_BY_ORDINAL = re.compile(
+    r"(?:het\s+)?(?P<ordinal>[a-z]+)\s+artikel\s+van\s+(?:de|het|onze|ons)\s+$", re.IGNORECASE
+)
 ARTICLE_BEFORE = re.compile(
     r"artikel\s+(?P<art>\d+[a-z]?(?:[.:]\d+[a-z]?)*)"
     r"(?:,?\s*\(?(?:lid|onderdeel|sub|onder)\s+[\w.]+\)?|,?\s+(?:eerste|tweede|derde|vierde)\s+lid)*"
-    r",?\s+(?:van\s+(?:de|het)\s+)?$",
+    r",?\s+(?:van\s+(?:de|het|onze|ons)\s+)?$",
     re.IGNORECASE,
 )
 
@@ -239,8 +242,12 @@ def find_mentions(
         for concept, start, end in lexicon.find(scheme, text):
             article = None
             if scheme == "laws":
-                before = ARTICLE_BEFORE.search(text[max(0, start - 90) : start])
+                window = text[max(0, start - 90) : start]
+                before = ARTICLE_BEFORE.search(window)
                 article = before["art"] if before else None
+                ordinal = None if before else ARTICLE_BY_ORDINAL.search(window)
+                if ordinal and ordinal["ordinal"].lower() in dutch()["ordinals"]:
+                    article = str(dutch()["ordinals"][ordinal["ordinal"].lower()])
             block = block_of(start)
             key = (concept.key, article, block)
             if key in seen:
