@@ -131,7 +131,7 @@ def _repair_repeated_numbers(
     numbers = {n for kind, nums, *_ in raw if kind == "question" for n in nums}
     out = list(raw)
     previous: tuple[int, ...] = ()
-    for i, (kind, nums, label, start, body) in enumerate(out):
+    for i, (kind, nums, _label, start, body) in enumerate(out):
         if kind != "question":
             continue
         following = next((b for b in out[i + 1 :] if b[0] in ("question", "answer")), None)
