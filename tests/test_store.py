@@ -1,0 +1,126 @@
+"""The on-disk store: one transaction per document, hashes and sources, export, locking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+from rdflib.compare import isomorphic
+
+from kggraph.errors import InputError, StoreError
+from kggraph.pipeline import DocumentResult, content_hash, process_file
+from kggraph.store import CorpusStore, resolve_doc
+
+TEXT = Path(__file__).parent / "fixtures" / "text"
+DOCS = ("ah-tk-20242025-560.pdf.txt", "ah-tk-20242025-610.docx.txt")
+
+
+@pytest.fixture(scope="module")
+def results() -> list[DocumentResult]:
+    return [process_file(TEXT / name) for name in DOCS]
+
+
+@pytest.fixture()
+def store(tmp_path: Path, results: list[DocumentResult]) -> CorpusStore:
+    st = CorpusStore.open(tmp_path / "store")
+    for r in results:
+        st.replace(str(r.graph.identifier), r.graph.serialize(format="nt", encoding="utf-8"))
+    return st
+
+
+def test_graphs_hashes_and_sources_come_back_whole(
+    store: CorpusStore, results: list[DocumentResult]
+) -> None:
+    iris = [str(r.graph.identifier) for r in results]
+    assert store.documents() == sorted(iris)
+    assert iris == [
+        "https://w3id.org/kggraph/id/doc/ah-tk-20242025-560",
+        "https://w3id.org/kggraph/id/doc/ah-tk-20242025-610",
+    ]
+    assert store.hashes() == {
+        iri: content_hash(TEXT / n) for iri, n in zip(iris, DOCS, strict=True)
+    }
+    assert store.sources() == dict(zip(iris, DOCS, strict=True))
+    for r in results:
+        assert isomorphic(store.graph(str(r.graph.identifier)), r.graph)
+    assert store.triple_count() == sum(len(r.graph) for r in results)
+
+
+def test_replace_is_one_transaction(store: CorpusStore, results: list[DocumentResult]) -> None:
+    """A replacement that fails half-way (bad data after good triples) changes nothing."""
+    doc = str(results[0].graph.identifier)
+    good = results[0].graph.serialize(format="nt", encoding="utf-8")
+    before = store.triple_count()
+    with pytest.raises(StoreError, match="cannot store"):
+        store.replace(doc, good + b"<https://x.org/s> <https://x.org/p> this is not RDF .\n")
+    assert store.triple_count() == before
+    assert isomorphic(store.graph(doc), results[0].graph)
+
+
+def test_replace_and_remove_touch_one_graph_only(
+    store: CorpusStore, results: list[DocumentResult]
+) -> None:
+    a, b = (str(r.graph.identifier) for r in results)
+    kept = set(store.quads(b))
+    nt = f'<{a}> <https://w3id.org/kggraph/ontology#contentHash> "{"0" * 64}" .\n'
+    store.replace(a, nt.encode())
+    assert store.hashes() == {a: "0" * 64, b: content_hash(TEXT / DOCS[1])}
+    assert set(store.quads(b)) == kept
+    store.remove(a)
+    assert store.documents() == [b]
+    assert set(store.quads(b)) == kept
+
+
+def test_export_nquads_of_one_document(
+    store: CorpusStore, results: list[DocumentResult], tmp_path: Path
+) -> None:
+    out = tmp_path / "one.nq"
+    assert store.export(out, ["ah-tk-20242025-610"]) == 1
+    ds = Dataset()
+    ds.parse(out, format="nquads")
+    graphs = [g for g in ds.graphs() if len(g)]
+    assert [str(g.identifier) for g in graphs] == [str(results[1].graph.identifier)]
+    assert isomorphic(graphs[0], results[1].graph)
+
+
+def test_export_trig_of_everything(
+    store: CorpusStore, results: list[DocumentResult], tmp_path: Path
+) -> None:
+    out = tmp_path / "all.trig"
+    assert store.export(out) == 2
+    ds = Dataset()
+    ds.parse(out, format="trig")
+    by_name = {str(g.identifier): g for g in ds.graphs() if len(g)}
+    assert set(by_name) == {str(r.graph.identifier) for r in results}
+    for r in results:
+        assert isomorphic(by_name[str(r.graph.identifier)], r.graph)
+
+
+def test_export_refuses_unknown_documents_and_formats_without_writing(
+    store: CorpusStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.nq"
+    with pytest.raises(InputError, match="not in the store: .*doc/ah-tk-20242025-999"):
+        store.export(out, ["ah-tk-20242025-999"])
+    with pytest.raises(InputError, match="export writes .nq or .trig"):
+        store.export(tmp_path / "x.ttl")
+    assert list(tmp_path.glob("x*")) == [] and list(tmp_path.glob(".x*")) == []
+
+
+def test_read_only_open_and_the_writer_lock(store: CorpusStore, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="lock"):
+        CorpusStore.open(tmp_path / "store")
+    ro = CorpusStore.open(tmp_path / "store", read_only=True)
+    assert ro.documents() == store.documents()
+    with pytest.raises(InputError, match="no store here"):
+        CorpusStore.open(tmp_path / "missing", read_only=True)
+
+
+def test_resolve_doc_and_bad_iris() -> None:
+    assert resolve_doc("ah-tk-20242025-560") == "https://w3id.org/kggraph/id/doc/ah-tk-20242025-560"
+    assert resolve_doc("https://e.org/doc/x") == "https://e.org/doc/x"
+    st = CorpusStore(ox.Store())
+    with pytest.raises(StoreError, match="not an IRI"):
+        st.remove("not an iri")
