@@ -83,6 +83,10 @@ class Minter:
     def post(self, role: str, portfolio: str) -> URIRef:
         return self._iri("post", f"{slug(role)}-{slug(portfolio)}")
 
+    def motion(self, doc_id: str, submitters: tuple[str, ...]) -> URIRef:
+        """A motion whose Kamerstuk is unknown, within its document."""
+        return self._iri("motion", f"{doc_id}-" + "-".join(slug(s) for s in submitters))
+
     def kamerstuk(self, kst_id: str) -> URIRef:
         return self._iri("kamerstuk", kst_id)
 

@@ -341,11 +341,13 @@ class _Builder:
             self.mention(c.span, target, where, c.surface or c.key)
 
     def motions(self) -> None:
-        for i, mo in enumerate(self.d.motions):
+        for i, mo in enumerate(self.d.motions):  # noqa: B007 - i names unnamed motions
             if mo.kamerstuk:
                 node = self.kamerstuk(mo.kamerstuk)
             else:
-                node = self.m._iri("motion", f"{self.d.identifier}-{mo.span.start}-{i}")
+                # Without its Kamerstuk a motion is known within this document by its
+                # submitters: every mention of "de motie Beckerman" is one node.
+                node = self.m.motion(self.d.identifier, mo.submitters or (str(i),))
                 self.add(node, RDFS.label, Literal(" ".join(mo.written.split())))
             self.add(node, RDF.type, KGO.Amendment if mo.kind == "amendment" else KGO.Motion)
             for name in mo.submitters:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from ..dutch import dutch, parse_date, unglue_particles
@@ -28,13 +29,14 @@ def kamerstukken(text: str) -> Iterator[KamerstukRef]:
 
 
 def _kamerstuk_matches(text: str) -> Iterator[re.Match[str]]:
-    yield from pattern("kamerstuk").finditer(text)
-    yield from pattern("eerste_kamer_stuk").finditer(text)
+    for name in ("kamerstuk", "kamerstuk_dash", "eerste_kamer_stuk"):
+        yield from pattern(name).finditer(text)
 
 
 def _refs(m: re.Match[str]) -> list[KamerstukRef]:
     dossier = m["dossier"].replace(" ", "")
-    toev = m.groupdict().get("toev")
+    groups = m.groupdict()
+    toev = groups.get("toev") or groups.get("sub")
     numbers = [m["nr"]] + re.findall(r"\d{1,4}", m.groupdict().get("more") or "")
     return [KamerstukRef(dossier, n, toev) for n in dict.fromkeys(numbers)]
 
@@ -157,7 +159,7 @@ def split_motions(word: str, names: str) -> list[tuple[str, ...]]:
     motions = []
     for g in groups:
         submitters = tuple(
-            unglue_particles(n.strip())
+            unglue_particles(" ".join(n.split()))
             for n in pattern("name_split").split(g.replace("c.s.", ""))
             if n.strip()
         )
@@ -195,12 +197,10 @@ def find_motions(
                 None,
             )
         refs = list(kamerstukken(footnote_texts.get(marker.number, ""))) if marker else []
-        inline = (
-            pattern("kamerstuk").match(text, m.end() + 2)
-            if text[m.end() : m.end() + 2] == ", "
-            else None
-        )
-        if not refs and inline:  # "(amendement Beckerman, Kamerstuk 36 095, nr. 5)"
+        # "(amendement Beckerman, Kamerstuk 36 095, nr. 5)", "motie … (Kamerstuk 36 197, nr. 15)"
+        lead = re.compile(r"\s*(?:,|\()\s*").match(text, m.end())
+        inline = pattern("kamerstuk").match(text, lead.end()) if lead else None
+        if not refs and inline:
             refs = _refs(inline)
         for i, submitters in enumerate(groups):
             out.append(
@@ -214,7 +214,61 @@ def find_motions(
                     kind="amendment" if m["word"].lower().startswith("amendement") else "motion",
                 )
             )
+    out += _unnamed_motions(text, span_of, block_of, markers, footnote_texts, matches)
+    return _same_motion_same_kamerstuk(out)
+
+
+def _unnamed_motions(
+    text: str,
+    span_of: SpanOf,
+    block_of: Callable[[int], str | None],
+    markers: list[Marker],
+    footnote_texts: dict[int, str],
+    named: list[re.Match[str]],
+) -> list[Motion]:
+    """ "de aangenomen motie die …?³": a motion known only through the footnote that closes
+    its sentence, when that footnote cites a Kamerstuk and says it is a motion."""
+    out = []
+    for m in pattern("unnamed_motion").finditer(text):
+        if any(n.start() <= m.start() < n.end() for n in named):
+            continue
+        end = re.compile(r"[.?!](?=\s|$)").search(text, m.end())
+        stop = end.end() + 1 if end else len(text)
+        marker = next(
+            (
+                k
+                for k in markers
+                if m.end() <= k.position <= stop and block_of(k.position) == block_of(m.start())
+            ),
+            None,
+        )
+        note = footnote_texts.get(marker.number, "") if marker else ""
+        refs = list(kamerstukken(note))
+        if marker and len(refs) == 1 and pattern("motion_footnote").search(note):
+            out.append(
+                Motion(
+                    submitters=(),
+                    written=m.group(0),
+                    span=span_of(m.start(), m.end()),
+                    block=block_of(m.start()),
+                    kamerstuk=refs[0],
+                    footnote=marker.number,
+                    kind="amendment" if m["word"] == "amendement" else "motion",
+                )
+            )
     return out
+
+
+def _same_motion_same_kamerstuk(motions: list[Motion]) -> list[Motion]:
+    """A motion named again later ("de motie van de leden Alkaya en Van Raan") is the one
+    whose Kamerstuk an earlier or later mention gave."""
+    known = {tuple(s.casefold() for s in m.submitters): m.kamerstuk for m in motions if m.kamerstuk}
+    return [
+        replace(m, kamerstuk=known.get(tuple(s.casefold() for s in m.submitters)))
+        if m.kamerstuk is None
+        else m
+        for m in motions
+    ]
 
 
 ARTICLE_BY_ORDINAL = re.compile(
