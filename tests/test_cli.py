@@ -30,8 +30,8 @@ def test_build_turtle_and_query_askers(tmp_path: Path, capsys: pytest.CaptureFix
     assert len(g) > 500
     assert main(["query", "askers", str(out), "--format", "csv"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert any("Leijten" in r and "SP" in r for r in rows)
-    assert any("van Dijk" in r and "SP" in r for r in rows)
+    assert any("Leijten" in r and "Socialistische Partij" in r for r in rows)
+    assert any("Jasper van Dijk" in r and "party/sp," in r for r in rows)
 
 
 def test_turtle_output_is_deterministic(tmp_path: Path) -> None:
