@@ -1,0 +1,40 @@
+"""Extraction quality on the golden set must not go down (issue 6).
+
+The floors live in tests/golden/scores.json; the issue's bar is overall F1 >= 0.95 with no
+field below 0.90.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kggraph.evaluate import FIELDS, Evaluation, evaluate, golden_files
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXTURES = Path(__file__).parent / "fixtures"
+FLOORS = json.loads((GOLDEN / "scores.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> Evaluation:
+    return evaluate(golden_files(GOLDEN), FIXTURES)
+
+
+def test_golden_set_size(evaluation: Evaluation) -> None:
+    assert evaluation.documents == FLOORS["documents"] >= 30
+    assert evaluation.failures == []
+
+
+def test_overall_f1_does_not_drop(evaluation: Evaluation) -> None:
+    overall = evaluation.overall().f1
+    assert overall >= FLOORS["f1"]["overall"] >= 0.95, "\n".join(evaluation.misses)
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_field_f1_does_not_drop(evaluation: Evaluation, field: str) -> None:
+    score = evaluation.field_score(field).f1
+    misses = [m for m in evaluation.misses if f"\t{field}\t" in m]
+    assert score >= FLOORS["f1"][field] >= 0.90, "\n".join(misses)
