@@ -199,7 +199,8 @@ def expected(gold: dict[str, Any], lexicon: Lexicon) -> dict[str, set[Any]]:
 
 
 def golden_files(golden_dir: Path) -> list[Path]:
-    return sorted(golden_dir.rglob("*.json"))
+    """The annotation files: ``*.json`` in the folder and below, except ``scores.json``."""
+    return sorted(p for p in golden_dir.rglob("*.json") if p.name != "scores.json")
 
 
 def evaluate(
