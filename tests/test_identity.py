@@ -1,0 +1,85 @@
+"""One node per real-world thing across documents (issue 6): people, Kamerstukken, the
+same questions in a kv-tk and an ah-tk document — and no wrong merges."""
+
+from __future__ import annotations
+
+from conftest import TEXT
+from rdflib import Dataset, URIRef
+from rdflib.namespace import DCTERMS
+
+from kggraph.pipeline import process_file
+from kggraph.rdf import KGO, SCHEMA
+
+BASE = "https://w3id.org/kggraph/id/"
+
+
+def _dataset(*paths: str) -> Dataset:
+    ds = Dataset(default_union=True)
+    for p in paths:
+        g = process_file(p).graph
+        target = ds.graph(g.identifier)
+        for t in g:
+            target.add(t)
+    return ds
+
+
+def test_one_minister_however_the_name_is_spelled() -> None:
+    # "Faber – van de Klashorst" (545), "Faber-van de Klashorst" (593).
+    ds = _dataset(
+        str(TEXT / "ah-tk-20242025-545.pdf.txt"), str(TEXT / "ah-tk-20242025-593.pdf.txt")
+    )
+    faber = URIRef(BASE + "person/faber-van-de-klashorst")
+    answered = sorted(str(d) for d in ds.subjects(KGO.answeredBy, faber))
+    assert answered == [BASE + "doc/ah-tk-20242025-545", BASE + "doc/ah-tk-20242025-593"]
+
+
+def test_same_surname_other_party_stays_apart() -> None:
+    # kv-tk-2024Z18890 is asked by "Inge van Dijk (CDA)" and "Dijk (SP)".
+    ds = _dataset(str(TEXT / "kv-tk-2024Z18890.docx.txt"))
+    askers = sorted(str(p) for p in ds.objects(None, KGO.askedBy))
+    assert BASE + "person/van-dijk-cda" in askers
+    assert BASE + "person/dijk-sp" in askers
+
+
+def test_same_member_across_documents_is_one_node() -> None:
+    # Inge van Dijk (CDA) asks in kv-tk-2024Z18882 and kv-tk-2024Z18890.
+    ds = _dataset(str(TEXT / "kv-tk-2024Z18882.docx.txt"), str(TEXT / "kv-tk-2024Z18890.docx.txt"))
+    inge = URIRef(BASE + "person/van-dijk-cda")
+    assert len(set(ds.subjects(KGO.askedBy, inge))) == 2
+    assert (inge, SCHEMA.memberOf, URIRef(BASE + "party/cda")) in ds
+
+
+def test_answer_and_questions_documents_are_linked() -> None:
+    # The Word answer ah-tk-20242025-605 carries zaak 2024Z18792: the questions as submitted.
+    ds = _dataset(str(TEXT / "ah-tk-20242025-605.docx.txt"), str(TEXT / "kv-tk-2024Z18792.pdf.txt"))
+    answer = URIRef(BASE + "doc/ah-tk-20242025-605")
+    questions = URIRef(BASE + "doc/kv-tk-2024Z18792")
+    assert (answer, KGO.sameQuestionsAs, questions) in ds
+    assert (questions, KGO.zaaknummer, None) in ds
+
+
+def test_postponement_points_to_the_questions_it_postpones() -> None:
+    ds = _dataset(str(TEXT / "ah-tk-20242025-600.docx.txt"))
+    assert (
+        URIRef(BASE + "doc/ah-tk-20242025-600"),
+        KGO.postpones,
+        URIRef(BASE + "doc/kv-tk-2024Z17067"),
+    ) in ds
+
+
+def test_a_kamerstuk_cited_by_two_documents_is_one_node() -> None:
+    # Both cite Kamerstuk 33 529, nr. 1219 (564 as "33 529, nr. 1219", 610 as "33529, nr. 1219").
+    ds = _dataset(
+        str(TEXT / "ah-tk-20242025-564.pdf.txt"), str(TEXT / "ah-tk-20242025-610.docx.txt")
+    )
+    kst = URIRef(BASE + "kamerstuk/kst-33529-1219")
+    citing = sorted(str(d) for d in ds.subjects(DCTERMS.references, kst) if "/doc/" in str(d))
+    assert citing == [BASE + "doc/ah-tk-20242025-564", BASE + "doc/ah-tk-20242025-610"]
+    assert sorted(str(o) for o in ds.objects(kst, KGO.dossierNumber)) == ["33529"]
+
+
+def test_renamed_ministry_keeps_its_lineage() -> None:
+    # Justitie en Veiligheid (since 2017) replaces Veiligheid en Justitie, per the vocabulary.
+    g = process_file(TEXT / "kamervragen-2022-ind-erkend-referenten.txt").graph
+    jenv = URIRef(BASE + "ministry/jenv")
+    assert (jenv, DCTERMS.replaces, URIRef(BASE + "ministry/venj")) in g
