@@ -68,7 +68,8 @@ def test_postponement_points_to_the_questions_it_postpones() -> None:
 
 
 def test_a_kamerstuk_cited_by_two_documents_is_one_node() -> None:
-    # Both cite Kamerstuk 33 529, nr. 1219 (564 as "33 529, nr. 1219", 610 as "33529, nr. 1219").
+    # Both cite Kamerstuk 33 529, nr. 1219: 564 as "Kamerstuk33 529, nr. 1219", 610 as
+    # "Kamerstuk 33529, nr. 1219".
     ds = _dataset(
         str(TEXT / "ah-tk-20242025-564.pdf.txt"), str(TEXT / "ah-tk-20242025-610.docx.txt")
     )
