@@ -215,7 +215,8 @@ def run_query(
 
 
 def format_rows(rows: Rows, fmt: str) -> str:
-    """Rows as an aligned table, CSV or JSON (SPARQL 1.1 JSON results)."""
+    """Rows as an aligned table (kggraph's own IRIs shortened to their path, "doc/ah-tk-…"),
+    CSV or JSON (SPARQL 1.1 JSON results), the latter two with full IRIs."""
     if fmt == "json":
         import json
 
@@ -241,7 +242,11 @@ def format_rows(rows: Rows, fmt: str) -> str:
         w.writerow(rows.variables)
         w.writerows([["" if v is None else v for v in r] for r in rows.rows])
         return buf.getvalue()
-    return format_table(rows.variables, rows.rows)
+    short = tuple(
+        tuple(v.removeprefix(DEFAULT_BASE) if v and v.startswith(DEFAULT_BASE) else v for v in r)
+        for r in rows.rows
+    )
+    return format_table(rows.variables, short)
 
 
 def format_table(
