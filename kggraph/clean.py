@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from .mapped import Mapped
@@ -349,6 +350,8 @@ def _marker_removal(
 
 
 def _positions_of(body: Mapped, span: Span) -> tuple[int, int]:
-    """The body range whose source offsets fall in ``span`` (empty when gone)."""
-    inside = [i for i, off in enumerate(body.idx) if span.start <= off < span.end]
-    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+    """The body range whose source offsets fall in ``span`` (empty when gone); the offsets
+    of a Mapped text only ever increase, so two bisections find it."""
+    start = bisect_left(body.idx, span.start)
+    end = bisect_left(body.idx, span.end, lo=start)
+    return (start, end) if start < end else (0, 0)
