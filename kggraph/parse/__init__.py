@@ -138,6 +138,8 @@ def parse(
             path=source.path,
         )
     kind = header_kind(header_text)
+    if kind == "questions" and any(b.kind == "answer" for b in blocks):
+        kind = "answer"  # answer blocks but no legible "Antwoord van …" line
     if (
         kind == "answer"
         and not any(b.kind == "answer" for b in blocks)

@@ -65,20 +65,28 @@ def _numbered_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, in
     found: list[tuple[str, tuple[int, ...], str, int, int]] = []
     expected = 1
     items = list(pattern("numbered_item").finditer(text))
-    answers = list(pattern("bare_answer_heading").finditer(text))
     for m in items:
         if int(m["n"]) == expected:
             found.append(("question", (expected,), f"Vraag {expected}", m.start(), m.end()))
             expected += 1
     if len(found) < 2:
         return []
-    for a in answers:
-        owner = [q for q in found if q[0] == "question" and q[3] < a.start()]
+    return sorted(found + _bare_answers(text, found), key=lambda b: b[3])
+
+
+def _bare_answers(
+    text: str, questions: list[tuple[str, tuple[int, ...], str, int, int]]
+) -> list[tuple[str, tuple[int, ...], str, int, int]]:
+    """A bare "Antwoord" (or "Antwoord:") line answers the question block before it."""
+    out: list[tuple[str, tuple[int, ...], str, int, int]] = []
+    for a in pattern("bare_answer_heading").finditer(text):
+        owner = [q for q in questions if q[0] == "question" and q[3] < a.start()]
         if owner:
             n = owner[-1][1]
             start = a.start("rest") if a["rest"] else a.end()
-            found.append(("answer", n, f"Antwoord {n[0]}", a.start(), start))
-    return sorted(found, key=lambda b: b[3])
+            label = "Antwoord " + ", ".join(map(str, n))
+            out.append(("answer", n, label, a.start(), start))
+    return out
 
 
 def _paragraph_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, int]]:
@@ -105,6 +113,8 @@ def _paragraph_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, i
 def find_blocks(text: str) -> list[Block]:
     """The blocks of ``text`` in order; the header is everything before the first."""
     raw = _heading_blocks(text)
+    if any(kind == "question" for kind, *_ in raw) and not any(k == "answer" for k, *_ in raw):
+        raw += _bare_answers(text, raw)  # "Vraag 1" … then a bare "Antwoord" line
     if not any(kind == "question" for kind, *_ in raw):
         answers = [b for b in raw if b[0] == "answer"]
         numbered = _numbered_blocks(text)
