@@ -288,8 +288,8 @@ def clean(src: SourceText) -> CleanText:
         ]
     else:
         raw = find_markers(body.text, numbers)
-    markers, ranges = _marker_removal(body.text, raw)
-    markers = [Marker(n, body.source_span(p, q), pos) for n, p, q, pos in markers]
+    placed, ranges = _marker_removal(body.text, raw)
+    markers = [Marker(n, body.source_span(p, q), pos) for n, p, q, pos in placed]
     body = body.delete(ranges)
     return CleanText(
         text=body.text,

@@ -93,7 +93,8 @@ class Mapped:
 
     def delete_source(self, spans: Iterable[Span]) -> Mapped:
         """Remove every character whose source offset falls in one of ``spans``."""
-        starts, ends = [], []
+        starts: list[int] = []
+        ends: list[int] = []
         for span in sorted(spans):
             if starts and span.start <= ends[-1]:
                 ends[-1] = max(ends[-1], span.end)

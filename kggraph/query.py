@@ -163,12 +163,17 @@ class RdflibBackend:
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
         try:
             result = self.dataset.query(
-                text, initBindings={Variable(k): v for k, v in bindings.items()}
+                text,
+                initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
             )
         except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
             raise QueryError(f"SPARQL error: {exc}") from exc
         variables = tuple(str(v) for v in (result.vars or []))
-        return Rows(variables, tuple(tuple(_lexical(row[v]) for v in variables) for row in result))
+        rows = tuple(
+            tuple(_lexical(row[v]) for v in variables)  # type: ignore[index, call-overload]
+            for row in result
+        )
+        return Rows(variables, rows)
 
 
 def to_oxigraph_term(term: Node) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import PurePath
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -43,7 +44,10 @@ WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCH
 PUBLICATION_CLASS = {"staatscourant": KGO.Staatscourant, "staatsblad": KGO.Staatsblad}
 
 
-def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
+G = TypeVar("G", bound=Graph)
+
+
+def bind_prefixes(graph: G, base: str = DEFAULT_BASE) -> G:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     graph.bind("kg", Namespace(base), override=True)
@@ -85,10 +89,10 @@ class _Builder:
         for _, p, o in self.lex.graph.triples((vocab_iri, None, None)):
             if p == SKOS.inScheme:
                 continue
-            self.g.add((iri, p, self._rebase(o)))
+            self.g.add((iri, p, self._rebase(o)))  # type: ignore[arg-type]
         return iri
 
-    def _rebase(self, o: URIRef | Literal) -> URIRef | Literal:  # type: ignore[override]
+    def _rebase(self, o: URIRef | Literal) -> URIRef | Literal:
         if isinstance(o, URIRef) and str(o).startswith(DEFAULT_BASE):
             return self.m.key(str(o)[len(DEFAULT_BASE) :])
         return o
@@ -187,7 +191,8 @@ class _Builder:
     def post(self, post: Post) -> URIRef:
         ministry = self.lex.lookup("ministries", post.portfolio)
         portfolio = self.lex.lookup("portfolios", post.portfolio)
-        key = (ministry or portfolio).key.rsplit("/", 1)[-1] if (ministry or portfolio) else None
+        known = ministry or portfolio
+        key = known.key.rsplit("/", 1)[-1] if known else None
         node = self.m.post(post.role, key or post.portfolio)
         self.add(node, RDF.type, ORG.Post)
         label = Literal(post.label, lang="nl")
@@ -215,9 +220,9 @@ class _Builder:
             person = self.person(h.answerer.family, h.answerer.written, h.answerer.given, None)
             self.add(doc, KGO.answeredBy, person)
             if h.answerer_post:
-                post = self.post(h.answerer_post)
-                self.add(doc, KGO.answeredAs, post)
-                self.add(post, ORG.heldBy, person)
+                held = self.post(h.answerer_post)
+                self.add(doc, KGO.answeredAs, held)
+                self.add(held, ORG.heldBy, person)
         for post in h.on_behalf_of:
             self.add(doc, KGO.onBehalfOf, self.post(post))
 

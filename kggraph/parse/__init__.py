@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..clean import clean
@@ -72,7 +73,7 @@ def _questions(clean_text: CleanText, blocks: list[Block]) -> tuple[Question, ..
 
 
 def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
-    out = []
+    out: list[Answer] = []
     for b in blocks:
         if b.kind != "answer":
             continue
@@ -185,7 +186,7 @@ def parse(
         mentions += find_mentions(
             f.text,
             f.source_span,
-            lambda _p, n=f.number: f"footnote:{n}",
+            _constant(f"footnote:{f.number}"),
             lexicon,
             schemes=("laws",),
         )
@@ -214,6 +215,11 @@ def parse(
         motions=tuple(motions),
         mentions=tuple(mentions),
     )
+
+
+def _constant(where: str) -> Callable[[int], str | None]:
+    """A block finder for text that stands wholly in one place (a footnote)."""
+    return lambda _position: where
 
 
 def _unique(citations: list[Citation]) -> list[Citation]:
