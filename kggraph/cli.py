@@ -222,7 +222,6 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .graphio import read_dataset
     from .query import (
         Backend,
-        OxigraphBackend,
         RdflibBackend,
         format_rows,
         resolve_query,
@@ -235,7 +234,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise KggraphError("give graph files, --store PATH or --endpoint URL (one of them)")
     backend: Backend
     if args.store:
-        backend = OxigraphBackend(_open_store(args.store).store)
+        from .store import StoreBackend
+
+        backend = StoreBackend(_open_store(args.store))
     elif args.endpoint:
         from .remote import RemoteBackend
 

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import SKOS
 
 from kggraph.cli import main
 from kggraph.corpus import CorpusBuild
 from kggraph.pipeline import content_hash, process_file
 from kggraph.progress import Progress
-from kggraph.query import OxigraphBackend, RdflibBackend, bundled_queries, run_query
-from kggraph.store import CorpusStore
+from kggraph.query import RdflibBackend, bundled_queries, run_query
+from kggraph.store import CorpusStore, StoreBackend
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
 BASE = "https://w3id.org/kggraph/id/"
@@ -105,8 +106,8 @@ def test_edit_replaces_exactly_one_graph_and_keeps_the_shared_kamerstuk(
     store = CorpusStore.open(tmp_path / "store")
     build(store, corpus, jobs=1)
     before = graphs_of(store)
-    backend = OxigraphBackend(store.store)
-    shared_q = f"SELECT ?g WHERE {{ GRAPH ?g {{ <{SHARED}> a ?t }} }} ORDER BY ?g"
+    backend = StoreBackend(store)
+    shared_q = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{SHARED}> a ?t }} }} ORDER BY ?g"
     assert backend.select(shared_q, {}).rows == (
         (doc("ah-tk-20242025-564"),),
         (doc("ah-tk-20242025-610"),),
@@ -128,17 +129,10 @@ def test_edit_replaces_exactly_one_graph_and_keeps_the_shared_kamerstuk(
     # the Kamerstuk is still there, with all it had, now only through -564
     assert backend.select(shared_q, {}).rows == ((doc("ah-tk-20242025-564"),),)
     facts = f"SELECT ?p ?o WHERE {{ <{SHARED}> ?p ?o }} ORDER BY ?p ?o"
-    assert backend.select(facts, {}).rows == (
-        ("http://purl.org/dc/terms/identifier", "kst-33529-1219"),
-        (
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-            BASE.replace("id/", "ontology#") + "Kamerstuk",
-        ),
-        ("http://www.w3.org/2000/01/rdf-schema#label", "Kamerstuk 33529, nr. 1219"),
-        ("https://schema.org/url", "https://zoek.officielebekendmakingen.nl/kst-33529-1219.html"),
-        ("https://w3id.org/kggraph/ontology#dossierNumber", "33529"),
-        ("https://w3id.org/kggraph/ontology#ondernummer", "1219"),
-    )
+    g564 = process_file(corpus / NAMES["ah-tk-20242025-564"]).graph
+    want = sorted((str(p), str(o)) for p, o in g564.predicate_objects(URIRef(SHARED)))
+    assert ("http://purl.org/dc/terms/identifier", "kst-33529-1219") in want
+    assert backend.select(facts, {}).rows == tuple(want)
 
 
 def test_prune_removes_graphs_of_deleted_files_only(corpus: Path, tmp_path: Path) -> None:
@@ -175,7 +169,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from kggraph.corpus import CorpusBuild
     from kggraph.progress import Progress
-    from kggraph.store import CorpusStore
+    from kggraph.store import CorpusStore, StoreBackend
 
     stored = []
 
@@ -238,10 +232,10 @@ def test_cli_build_query_validate_export(
     store = CorpusStore.open(path, read_only=True)
     for name, q in sorted(bundled_queries().items()):
         if name[0].isdigit():
-            rows = run_query(OxigraphBackend(store.store), q)
+            rows = run_query(StoreBackend(store), q)
             assert rows == run_query(local, q), name
     params = {"doc": "ah-tk-20242025-564"}
-    assert run_query(OxigraphBackend(store.store), bundled_queries()["laws"], params) == (
+    assert run_query(StoreBackend(store), bundled_queries()["laws"], params) == (
         run_query(local, bundled_queries()["laws"], params)
     )
 
@@ -260,10 +254,11 @@ def test_cli_build_query_validate_export(
         )
         == 0
     )
+    sp_label = ds.value(URIRef(f"{BASE}party/sp"), SKOS.prefLabel)
     assert capsys.readouterr().out.splitlines()[:2] == [
         "doc,docId,asker,name,party,partyLabel",
         f"{doc('ah-tk-20242025-560')},ah-tk-20242025-560,{BASE}person/beckerman-sp,"
-        f"Beckerman,{BASE}party/sp,SP",
+        f"Beckerman,{BASE}party/sp,{sp_label}",
     ]
     assert main(["validate", "--store", path]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "4 graph(s) validated, 0 with findings"

@@ -22,9 +22,9 @@ from kggraph.cli import main
 from kggraph.corpus import CorpusBuild
 from kggraph.errors import QueryError, StoreError
 from kggraph.progress import Progress
-from kggraph.query import OxigraphBackend, bundled_queries, run_query
+from kggraph.query import bundled_queries, run_query
 from kggraph.remote import RemoteBackend, RemoteStore, bind_values, sparql_term
-from kggraph.store import CorpusStore
+from kggraph.store import CorpusStore, StoreBackend
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
 BASE = "https://w3id.org/kggraph/id/"
@@ -116,7 +116,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def local_rows(path: Path, name: str, params: dict[str, str]) -> object:
     store = CorpusStore.open(path, read_only=True)
-    return run_query(OxigraphBackend(store.store), bundled_queries()[name], params)
+    return run_query(StoreBackend(store), bundled_queries()[name], params)
 
 
 def test_push_then_every_bundled_query_gives_the_local_rows(

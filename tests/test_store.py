@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from rdflib.term import Node
 
 from kggraph.errors import InputError, StoreError
 from kggraph.pipeline import DocumentResult, content_hash, process_file
-from kggraph.store import CorpusStore, resolve_doc
+from kggraph.store import CorpusStore, StoreBackend, resolve_doc
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
-DOCS = ("ah-tk-20242025-560.pdf.txt", "ah-tk-20242025-610.docx.txt")
+DOCS = ("ah-tk-20242025-564.pdf.txt", "ah-tk-20242025-610.docx.txt")  # share a Kamerstuk
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_graphs_hashes_and_sources_come_back_whole(
     iris = [str(r.graph.identifier) for r in results]
     assert store.documents() == sorted(iris)
     assert iris == [
-        "https://w3id.org/kggraph/id/doc/ah-tk-20242025-560",
+        "https://w3id.org/kggraph/id/doc/ah-tk-20242025-564",
         "https://w3id.org/kggraph/id/doc/ah-tk-20242025-610",
     ]
     assert store.hashes() == {
@@ -124,3 +125,36 @@ def test_resolve_doc_and_bad_iris() -> None:
     st = CorpusStore(ox.Store())
     with pytest.raises(StoreError, match="not an IRI"):
         st.remove("not an iri")
+
+
+def merged(store: CorpusStore) -> set[tuple[Node, Node, Node]]:
+    """The store's default graph, as rdflib triples."""
+    data = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return set(Graph().parse(data=data or b"", format="nt"))
+
+
+def merge_of_graphs(store: CorpusStore) -> set[tuple[Node, Node, Node]]:
+    return {t for d in store.documents() for t in store.graph(d)}
+
+
+def test_default_graph_is_the_merge_of_the_document_graphs(
+    store: CorpusStore, results: list[DocumentResult]
+) -> None:
+    a, b = (str(r.graph.identifier) for r in results)
+    ga, gb = set(results[0].graph), set(results[1].graph)
+    assert ga & gb and ga - gb  # shared triples (ministries, parties …) and a's own
+    assert merged(store) == ga | gb == merge_of_graphs(store)
+    assert store.merged_count() == len(ga | gb) < store.triple_count() == len(ga) + len(gb)
+    # a node in both graphs: its triples count once, as in rdflib's merge
+    node = sorted(str(t[0]) for t in ga & gb)[0]
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{node}> ?p ?o }}"
+    n = sum(1 for t in ga | gb if str(t[0]) == node)
+    assert StoreBackend(store).select(q, {}).rows == ((str(n),),)
+
+    store.remove(a)  # the shared triples stay, a's own go
+    assert merged(store) == gb == merge_of_graphs(store)
+    store.replace(a, results[0].graph.serialize(format="nt", encoding="utf-8"))
+    assert merged(store) == ga | gb
+    store.remove(a)
+    store.remove(b)
+    assert merged(store) == set() and store.documents() == []
