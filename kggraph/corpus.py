@@ -106,6 +106,7 @@ class CorpusBuild:
     push: Push | None = None  # e.g. RemoteStore.put: send each stored graph on
     unpush: Remove | None = None  # e.g. RemoteStore.delete: for pruned graphs
     on_built: Callable[[Built], None] | None = None  # after a document is stored
+    flush_every: int = 500  # flush the store's write buffers every N documents stored
 
     def run(
         self, inputs: Iterable[str | os.PathLike[str]], progress: Progress | None = None
@@ -117,6 +118,7 @@ class CorpusBuild:
         self._seen: set[str] = set()
         self._failed_names: set[str] = set()
         self._owner: dict[str, str] = {}
+        self._stored = 0
         todo: list[str] = []
         for path in paths:
             try:
@@ -196,6 +198,11 @@ class CorpusBuild:
             except KggraphError as exc:
                 self._fail(progress, result.path, str(exc))
                 return
+            self._stored += 1
+            if self.flush_every and self._stored % self.flush_every == 0:
+                # RocksDB keeps every column family's write buffer (and the write-ahead
+                # log behind it) until flushed: without this, memory grows with the corpus
+                self.store.flush()
         if self.push is not None:
             try:
                 self.push(result.iri, result.ntriples)
