@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -50,14 +52,38 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm(base: str, validate: bool) -> None:
-    """Worker initialiser: load the lexicon and the shapes once per process."""
+def _warm(base: str, validate: bool, parent: int | None = None) -> None:
+    """Worker initialiser: load the lexicon and the shapes once per process; with
+    ``parent``, exit as soon as that process is gone (a killed build leaves no workers)."""
     from .lexicon import load_lexicon
     from .validate import shapes_graph
 
+    if parent is not None:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     load_lexicon(base)
     if validate:
         shapes_graph()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie (killed, not yet reaped) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> Built | Failure:
@@ -96,7 +122,11 @@ Remove = Callable[[str], None]
 
 @dataclass
 class CorpusBuild:
-    """Settings of one build run; ``run`` does the work and returns the progress counts."""
+    """Settings of one build run; ``run`` does the work and returns the progress counts.
+
+    Workers are started with ``forkserver`` and import the main module: a script that
+    calls ``run`` with ``jobs > 1`` must do so under ``if __name__ == "__main__":``.
+    """
 
     store: CorpusStore | None
     jobs: int = 0  # 0: default_jobs()
@@ -155,7 +185,10 @@ class CorpusBuild:
         ctx = multiprocessing.get_context("forkserver")
         while pending:
             with ProcessPoolExecutor(
-                jobs, mp_context=ctx, initializer=_warm, initargs=(self.base, self.validate)
+                jobs,
+                mp_context=ctx,
+                initializer=_warm,
+                initargs=(self.base, self.validate, os.getpid()),
             ) as pool:
                 inflight: dict[Future[Built | Failure], str] = {}
                 broken = False

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -169,37 +170,63 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from kggraph.corpus import CorpusBuild
     from kggraph.progress import Progress
-    from kggraph.store import CorpusStore, StoreBackend
+    from kggraph.store import CorpusStore
 
     stored = []
+
+    def descendants(root):
+        parent = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = open(f"/proc/{entry}/stat").read()
+                except OSError:
+                    continue
+                parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        out, frontier = [], [root]
+        while frontier:
+            frontier = [p for p, pp in parent.items() if pp in frontier]
+            out += frontier
+        return out
 
     def after(result):
         stored.append(result.identifier)
         print(result.identifier, flush=True)
         if len(stored) == int(sys.argv[3]):
+            print("children", *descendants(os.getpid()), flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
-    store = CorpusStore.open(sys.argv[1])
-    CorpusBuild(store, jobs=1, on_built=after).run([sys.argv[2]], Progress(0, enabled=False))
+    if __name__ == "__main__":  # workers import this module too
+        store = CorpusStore.open(sys.argv[1])
+        build = CorpusBuild(store, jobs=int(sys.argv[4]), on_built=after)
+        build.run([sys.argv[2]], Progress(0, enabled=False))
     """
 )
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_build_killed_halfway_leaves_whole_documents_and_the_next_run_finishes(
-    corpus: Path, tmp_path: Path
+    corpus: Path, tmp_path: Path, jobs: int
 ) -> None:
     script = tmp_path / "killer.py"
     script.write_text(KILLER, encoding="utf-8")
     path = tmp_path / "store"
     proc = subprocess.run(
-        [sys.executable, str(script), str(path), str(corpus), "2"],
+        [sys.executable, str(script), str(path), str(corpus), "2", str(jobs)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    first = proc.stdout.split()
+    *first, children = proc.stdout.splitlines()
     assert len(first) == 2
+    # no worker outlives the killed build (each watches its parent)
+    pids = [int(p) for p in children.split()[1:]]
+    assert (len(pids) > 0) == (jobs > 1)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{p}").exists() for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p for p in pids if Path(f"/proc/{p}").exists()] == []
 
     want = expected(corpus)
     store = CorpusStore.open(path)
