@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -66,6 +68,7 @@ class DocInfo:
     url: str = ""
     parties: tuple[str, ...] = ()
     ministries: tuple[str, ...] = ()
+    party_names: frozenset[str] = frozenset()  # every label of every party, casefolded
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ class CitationData:
 
 @dataclass(frozen=True)
 class Filters:
-    """Which citations to keep. ``party`` matches a party label exactly (any case);
-    ``ministry`` is a case-insensitive substring of a ministry or post label; ``types``
-    keeps cited things that have any of these kinds (a motion is also a Kamerstuk)."""
+    """Which citations to keep. ``party`` matches any name of a party (label or
+    abbreviation, any case); ``ministry`` is a case-insensitive substring of a ministry or
+    post label; ``types`` keeps cited things that have any of these kinds (a motion is also
+    a Kamerstuk)."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -110,7 +114,9 @@ class Filters:
                 return False
             if (self.date_from and when < self.date_from) or (self.date_to and when > self.date_to):
                 return False
-        if self.party and self.party.casefold() not in {p.casefold() for p in d.parties}:
+        if self.party and self.party.casefold() not in d.party_names | {
+            p.casefold() for p in d.parties
+        }:
             return False
         return not (
             self.ministry
@@ -130,19 +136,40 @@ def _tail(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/"))[-1] or iri
 
 
+@contextmanager
+def _deep_recursion(limit: int = 20_000) -> Iterator[None]:
+    """rdflib evaluates the nested ``IF(EXISTS …)`` chain of ``citation_edges`` recursively
+    and, over a corpus of 80 documents, already needs about 1,000 frames: the default
+    limit. Raise it for the duration of the queries (Oxigraph does not recurse in Python)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def load_citation_data(backend: Backend) -> CitationData:
     """Run the edge query and the two fact queries on ``backend`` and join their rows."""
-    edge_rows = list(_rows(run_query(backend, resolve_query("citation_edges"))))
-    doc_rows = list(_rows(run_query(backend, resolve_query("network_documents"))))
-    target_rows = list(_rows(run_query(backend, resolve_query("network_targets"))))
+    with _deep_recursion():
+        edge_rows = list(_rows(run_query(backend, resolve_query("citation_edges"))))
+        doc_rows = list(_rows(run_query(backend, resolve_query("network_documents"))))
+        target_rows = list(_rows(run_query(backend, resolve_query("network_targets"))))
 
     parties: dict[str, list[str]] = defaultdict(list)
     ministries: dict[str, list[str]] = defaultdict(list)
-    doc_first: dict[str, dict[str, str]] = {}
+    party_names: dict[str, set[str]] = defaultdict(set)
+    doc_first: dict[str, dict[str, str]] = defaultdict(dict)
     for r in doc_rows:
-        doc_first.setdefault(r["doc"], r)
+        first = doc_first[r["doc"]]
+        for key in ("documentKind", "date", "title", "url"):
+            if r[key] and (not first.get(key) or r[key] < first[key]):
+                first[key] = r[key]
         if r["party"] and r["party"] not in parties[r["doc"]]:
             parties[r["doc"]].append(r["party"])
+        for name in (r["party"], r["partyAlias"]):
+            if name:
+                party_names[r["doc"]].add(name.casefold())
         m = r["ministry"] or r["post"]
         if m and m not in ministries[r["doc"]]:
             ministries[r["doc"]].append(m)
@@ -152,10 +179,11 @@ def load_citation_data(backend: Backend) -> CitationData:
         f = facts[r["target"]]
         if r["kind"] and r["kind"] not in f["kinds"]:
             f["kinds"].append(r["kind"])
+        # Several values: take the smallest, so that every backend gives the same answer.
         for key in ("prefLabel", "name", "label", "identifier", "url", "published", "outlet"):
-            if r[key] and not f.get(key):
+            if r[key] and (not f.get(key) or r[key] < f[key]):
                 f[key] = r[key]
-        if r["domain"] and not f.get("domain"):
+        if r["domain"] and (not f.get("domain") or r["domain"] < f["domain"]):
             f["domain"] = r["domain"]
 
     docs: dict[str, DocInfo] = {}
@@ -172,8 +200,9 @@ def load_citation_data(backend: Backend) -> CitationData:
                 date=(r["date"] or first.get("date", ""))[:10],
                 title=first.get("title", ""),
                 url=first.get("url", ""),
-                parties=tuple(parties.get(doc, ())),
-                ministries=tuple(ministries.get(doc, ())),
+                parties=tuple(sorted(parties.get(doc, ()))),
+                ministries=tuple(sorted(ministries.get(doc, ()))),
+                party_names=frozenset(party_names.get(doc, ())),
             )
         if target not in targets:
             f = facts.get(target, {"kinds": []})
