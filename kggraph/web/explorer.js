@@ -128,7 +128,8 @@
     cy.edges(".near").removeClass("near"); node.connectedEdges().addClass("near");
     $("details").hidden = false;
     text($("d-label"), n.l);
-    text($("d-type"), typeInfo(n.t)[0] + (n.k && n.k.indexOf(" ") > 0 ? " (" + n.k.split(" ").join(", ") + ")" : ""));
+    var also = (n.k || "").split(" ").filter(function (k) { return k && k !== n.t; });
+    text($("d-type"), typeInfo(n.t)[0] + (also.length ? " · ook " + also.map(function (k) { return typeInfo(k)[0]; }).join(", ") : ""));
     var dl = $("d-facts"); dl.replaceChildren();
     fact(dl, "Titel", n.ti); fact(dl, "Datum", n.d); fact(dl, "Partij", n.p);
     fact(dl, "Ministerie", n.mi); fact(dl, "Uitgever", n.o); fact(dl, "Domein", n.do);
