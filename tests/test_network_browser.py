@@ -271,6 +271,7 @@ def test_corpus_page_renders_searches_and_clicks(
     page = tmp_path / "corpus.html"
     write_page(g, layout(g), page, base, title="Citatienetwerk — testcorpus")
     load = browser.navigate(page.as_uri())
+    print(f"\ncorpus page ({len(g)} nodes): ready {load:.2f} s")
     assert load < 20
     assert browser.js("kgExplorer.cy.nodes().length") == len(g)
     assert browser.js("kgExplorer.cy.edges().length") == g.number_of_edges()
