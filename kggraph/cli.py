@@ -253,9 +253,11 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
     from .query import bundled_queries
 
+    listed: set[str | None] = set()
     for name, q in sorted(bundled_queries().items()):
-        if not re.match(r"^\d", name) and name in (q.path or ""):
+        if q.path in listed:  # "01-askers" and its alias "askers" are one query
             continue
+        listed.add(q.path)
         params = ", ".join(
             f"{p.name} ({p.type}{'' if p.required else ', optional'})" for p in q.params
         )

@@ -87,8 +87,6 @@ class _Builder:
         iri = self.m.key(key)
         vocab_iri = URIRef(DEFAULT_BASE + key)
         for _, p, o in self.lex.graph.triples((vocab_iri, None, None)):
-            if p == SKOS.inScheme:
-                continue
             self.g.add((iri, p, self._rebase(o)))  # type: ignore[arg-type]
         return iri
 
