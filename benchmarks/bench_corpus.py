@@ -155,7 +155,7 @@ def bench_size(size: int, work: Path, jobs: int, floor_docs: int) -> dict[str, A
     return res
 
 
-RDFLIB_CAP_S = 300
+RDFLIB_CAP_S = 120
 
 
 def capped(measure: Any, cap: float) -> tuple[float, int | None]:
