@@ -22,17 +22,16 @@ through it; the merged graph keeps query cost independent of how often a node is
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, StoreError
+from .graphio import atomic_stream
 from .lexicon import DEFAULT_BASE
 from .query import Rows, to_oxigraph_term
 
@@ -245,20 +244,4 @@ def resolve_doc(doc: str, base: str = DEFAULT_BASE) -> str:
     return doc if doc.startswith(("http://", "https://")) else f"{base}doc/{doc}"
 
 
-@contextmanager
-def atomic_stream(path: Path) -> Iterator[IO[Any]]:
-    """A binary file handle whose content replaces ``path`` only when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-__all__ = ["CorpusStore", "StoreBackend", "StoreError", "atomic_stream", "resolve_doc"]
+__all__ = ["CorpusStore", "StoreBackend", "StoreError", "resolve_doc"]
