@@ -6,6 +6,8 @@ datetime.date(2022, 6, 24)
 PersonName(written='Jasper van Dijk', family='van Dijk', given='Jasper', initials=None)
 >>> split_name("Van der Burg").family, split_name("Faber – van de Klashorst").family
 ('Van der Burg', 'Faber – van de Klashorst')
+>>> split_name("Bruins Slot", given_names=False).family
+'Bruins Slot'
 >>> split_name("Inge vanDijk").family, unglue_particles("VanMeenen"), unglue_particles("Vandaag")
 ('van Dijk', 'Van Meenen', 'Vandaag')
 """
@@ -60,8 +62,12 @@ def unglue_particles(name: str) -> str:
     )
 
 
-def split_name(written: str) -> PersonName:
-    """Split a written name into given name / initials and family name (with particles)."""
+def split_name(written: str, *, given_names: bool = True) -> PersonName:
+    """Split a written name into given name / initials and family name (with particles).
+
+    ``given_names=False`` where the text names people by surname only — "Minister Bruins
+    Slot" is Ms Bruins Slot, not Slot with the first name Bruins; initials still split off.
+    """
     written = unglue_particles(" ".join(written.split()))
     tokens = written.split(" ")
     particles = set(dutch()["particles"])
@@ -73,6 +79,8 @@ def split_name(written: str) -> PersonName:
     while i < len(tokens) - 1:
         tok = tokens[i]
         if "-" in tok.strip("-"):  # "Faber-van de Klashorst": a double family name
+            break
+        if not given_names and not INITIALS.match(tok):
             break
         if INITIALS.match(tok):
             initials.append(tok)

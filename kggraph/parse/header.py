@@ -62,12 +62,13 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
     parts.append((pos, len(text)))
     for a, b in parts:
         m = pattern("post").match(text[a:b])
-        if not m or not m["portfolio"] and not m["role"]:
+        if not m or not (m["portfolio"] or m["bare"]) and not m["role"]:
             continue
         if m["role"]:
             role = normalise_role(m["role"])
-        if m["portfolio"]:
-            portfolio = " ".join(m["portfolio"].split()).strip(" ,.")
+        written = m["portfolio"] or m["bare"]  # "de Minister Justitie en Veiligheid" (1949)
+        if written:
+            portfolio = " ".join(written.split()).strip(" ,.")
             posts.append(Post(role, portfolio, span_of(offset + a, offset + b), m["prep"] or "van"))
         elif role == "Minister-President":
             posts.append(Post(role, "Algemene Zaken", span_of(offset + a, offset + b), "van"))
@@ -77,11 +78,17 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
 def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | None) -> Post:
     """The post of an answerer: "Minister X (Rechtsbescherming)" is Minister *voor* …"""
     prep = "van"
+    portfolio = " ".join(portfolio.split())
     if lexicon is not None:
         concept = lexicon.lookup("portfolios", portfolio)
-        if concept is not None and lexicon.lookup("ministries", portfolio) is None:
+        ministry = lexicon.lookup("ministries", portfolio)
+        if concept is not None and ministry is None:
             prep = "voor" if role == "Minister" else "van"
-    return Post(normalise_role(role), " ".join(portfolio.split()), span, prep)
+        if ministry is not None and " " not in portfolio:
+            # an abbreviation ("Minister Bruins Slot (BZ)"): the post is named in full
+            full = ministry.label.removeprefix("Ministerie van ")
+            portfolio = full.removeprefix("Ministerie voor ")
+    return Post(normalise_role(role), portfolio, span, prep)
 
 
 def parse_header(
@@ -115,7 +122,7 @@ def parse_header(
     answer_span = None
     a = pattern("answer_header").search(text)
     if a:
-        answerer = split_name(a["name"])
+        answerer = split_name(a["name"], given_names=False)  # "Minister Bruins Slot"
         answerer_post = _portfolio_post(
             a["role"], a["portfolio"], _span(offset, a, "portfolio", span_of), lexicon
         )
