@@ -193,7 +193,7 @@ def footnote_zones(src: SourceText, furniture: list[Span]) -> list[Span]:
     if src.footnotes:
         return list(src.footnotes)
     text = src.text
-    start_re = pattern("footnote_start")
+    start_re = FootnoteStart()
     expected = 1
     zones: list[Span] = []
     for page in src.pages:
@@ -232,9 +232,19 @@ def _strip_spans(text: str, start: int, end: int, spans: list[Span]) -> str:
     return "".join(chars)
 
 
+class FootnoteStart:
+    """The first line of a footnote: ``footnote_start`` ("1 NOS, …", "1Kinderrechten.nl"),
+    or a number glued to a zaak or document number ("32024Z15585/2024D37938" is footnote 3)."""
+
+    def match(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        return pattern("footnote_start").match(text, start, end) or pattern(
+            "footnote_start_zaak"
+        ).match(text, start, end)
+
+
 def split_footnotes(src: SourceText, zones: list[Span]) -> list[tuple[int, Mapped]]:
     """Each footnote's number and raw (mapped) text, in order."""
-    start_re = pattern("footnote_start")
+    start_re = FootnoteStart()
     out: list[tuple[int, Mapped]] = []
     expected = None
     for zone in zones:
