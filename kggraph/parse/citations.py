@@ -271,6 +271,11 @@ def _same_motion_same_kamerstuk(motions: list[Motion]) -> list[Motion]:
     ]
 
 
+ARTICLE_AFTER = re.compile(
+    r"[\s,;:]{0,3}(?:onder\s+andere\s+|met\s+name\s+)?(?:art\.?|artikel)\s+"
+    r"(?P<art>\d+[a-z]?(?:[.:]\d+[a-z]?)*)\b",
+    re.IGNORECASE,
+)
 ARTICLE_BY_ORDINAL = re.compile(
     r"(?:het\s+)?(?P<ordinal>[a-z]+)\s+artikel\s+van\s+(?:de|het|onze|ons)\s+$", re.IGNORECASE
 )
@@ -302,6 +307,9 @@ def find_mentions(
                 ordinal = None if before else ARTICLE_BY_ORDINAL.search(window)
                 if ordinal and ordinal["ordinal"].lower() in dutch()["ordinals"]:
                     article = str(dutch()["ordinals"][ordinal["ordinal"].lower()])
+                after = None if article else ARTICLE_AFTER.match(text, end)
+                if after:  # "NIS directive 2; onder andere art 21 (2)", "Grondwet artikel 1"
+                    article = after["art"]
             block = block_of(start)
             key = (concept.key, article, block)
             if key in seen:
