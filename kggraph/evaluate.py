@@ -138,9 +138,12 @@ def predicted(doc: Document, lexicon: Lexicon) -> dict[str, set[Any]]:
         "zaaknummer": {doc.zaaknummer} - {None},
         "askers": {(_norm(a.person.family), _norm(a.party)) for a in h.askers},
         "addressees": {_post(p) for p in h.addressees},
-        "answerer": {(_norm(h.answerer.family), _post(h.answerer_post))}
-        if h.answerer and h.answerer_post
-        else set(),
+        "answerer": (
+            {(_norm(h.answerer.family), _post(h.answerer_post))}
+            if h.answerer and h.answerer_post
+            else set()
+        )
+        | {(_norm(c.person.family), _post(c.post)) for c in h.co_answerers},
         "on_behalf_of": {_post(p) for p in h.on_behalf_of},
         "submitted": {h.submitted.isoformat()} if h.submitted else set(),
         "received": {h.received.isoformat()} if h.received else set(),
@@ -174,7 +177,10 @@ def expected(gold: dict[str, Any], lexicon: Lexicon) -> dict[str, set[Any]]:
         "zaaknummer": {gold["zaaknummer"]} - {None},
         "askers": {(_norm(a["family"]), _norm(a.get("party"))) for a in gold["askers"]},
         "addressees": {_norm(p) for p in gold["addressees"]},
-        "answerer": {(_norm(answerer["family"]), _norm(answerer["post"]))} if answerer else set(),
+        "answerer": {
+            (_norm(a["family"]), _norm(a["post"]))
+            for a in ([answerer] if answerer else []) + gold.get("co_answerers", [])
+        },
         "on_behalf_of": {_norm(p) for p in gold["on_behalf_of"]},
         "submitted": {gold["submitted"]} - {None},
         "received": {gold["received"]} - {None},

@@ -167,6 +167,15 @@ class AanhangselRef:
 
 
 @dataclass(frozen=True)
+class CoAnswerer:
+    """A second minister or state secretary answering in the same line ("… en van Minister
+    Hermans (Klimaat en Groene Groei)"), not merely "mede namens"."""
+
+    person: PersonName
+    post: Post
+
+
+@dataclass(frozen=True)
 class Header:
     askers: tuple[Asker, ...] = ()
     addressees: tuple[Post, ...] = ()
@@ -174,6 +183,7 @@ class Header:
     submitted: date | None = None
     answerer: PersonName | None = None
     answerer_post: Post | None = None
+    co_answerers: tuple[CoAnswerer, ...] = ()
     on_behalf_of: tuple[Post, ...] = ()
     received: date | None = None
     see_also: tuple[AanhangselRef, ...] = ()

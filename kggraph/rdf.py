@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
 from .iri import Minter
 from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
-from .model import Citation, Document, KamerstukRef, Post, Span
+from .model import Citation, Document, KamerstukRef, PersonName, Post, Span
 
 KGO = Namespace("https://w3id.org/kggraph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -214,11 +214,15 @@ class _Builder:
             self.add(doc, KGO.askedBy, self.person(p.family, p.written, p.given, asker.party))
         for post in h.addressees:
             self.add(doc, KGO.addressedTo, self.post(post))
-        if h.answerer:
-            person = self.person(h.answerer.family, h.answerer.written, h.answerer.given, None)
+        answerers: list[tuple[PersonName, Post | None]] = (
+            [(h.answerer, h.answerer_post)] if h.answerer else []
+        )
+        answerers += [(co.person, co.post) for co in h.co_answerers]
+        for name, answered_as in answerers:
+            person = self.person(name.family, name.written, name.given, None)
             self.add(doc, KGO.answeredBy, person)
-            if h.answerer_post:
-                held = self.post(h.answerer_post)
+            if answered_as:
+                held = self.post(answered_as)
                 self.add(doc, KGO.answeredAs, held)
                 self.add(held, ORG.heldBy, person)
         for post in h.on_behalf_of:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..dutch import normalise_role, parse_date, split_name
-from ..lexicon import Lexicon
-from ..model import AanhangselRef, Asker, Header, PersonName, Post, Span
+from ..lexicon import Concept, Lexicon
+from ..model import AanhangselRef, Asker, CoAnswerer, Header, PersonName, Post, Span
 from ..patterns import pattern
 
 SpanOf = Callable[[int, int], Span]
@@ -84,11 +85,28 @@ def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | No
         ministry = lexicon.lookup("ministries", portfolio)
         if concept is not None and ministry is None:
             prep = "voor" if role == "Minister" else "van"
-        if ministry is not None and " " not in portfolio:
-            # an abbreviation ("Minister Bruins Slot (BZ)"): the post is named in full
-            full = ministry.label.removeprefix("Ministerie van ")
-            portfolio = full.removeprefix("Ministerie voor ")
+        portfolio = _ministry_name(portfolio, ministry)
     return Post(normalise_role(role), portfolio, span, prep)
+
+
+def _ministry_name(written: str, ministry: Concept | None) -> str:
+    """A ministry's name as the vocabulary spells it, where the text abbreviates it ("(BZ)")
+    or drops its punctuation ("Volksgezondheid Welzijn en Sport")."""
+    if ministry is None:
+        return written
+    full = ministry.label.removeprefix("Ministerie van ").removeprefix("Ministerie voor ")
+    if " " not in written or re.sub(r"\W", "", written) == re.sub(r"\W", "", full):
+        return full
+    return written
+
+
+def _canonical(posts: tuple[Post, ...], lexicon: Lexicon | None) -> tuple[Post, ...]:
+    if lexicon is None:
+        return posts
+    return tuple(
+        replace(p, portfolio=_ministry_name(p.portfolio, lexicon.lookup("ministries", p.portfolio)))
+        for p in posts
+    )
 
 
 def parse_header(
@@ -106,6 +124,7 @@ def parse_header(
         askers = parse_askers(q["askers"], offset + q.start("askers"), span_of)
         addressee_text = pattern("addressee_clause").sub("", q["addressees"])
         addressees = parse_posts(addressee_text, offset + q.start("addressees"), span_of)
+        addressees = _canonical(addressees, lexicon)
         subject = " ".join(q["subject"].split()).strip(" .") if q["subject"] else None
         question_span = _span(offset, q, 0, span_of)
     else:
@@ -118,6 +137,7 @@ def parse_header(
     answerer: PersonName | None = None
     answerer_post: Post | None = None
     on_behalf: tuple[Post, ...] = ()
+    co_answerers: list[CoAnswerer] = []
     received = None
     answer_span = None
     a = pattern("answer_header").search(text)
@@ -128,10 +148,16 @@ def parse_header(
         )
         received = parse_date(a["date"])
         answer_span = _span(offset, a, 0, span_of)
-        behalf = pattern("on_behalf").search(a["more"])
+        more, at_more = a["more"], offset + a.start("more")
+        while co := pattern("co_answerer").match(more):
+            span = _span(at_more, co, "portfolio", span_of)
+            post = _portfolio_post(co["role"], co["portfolio"], span, lexicon)
+            co_answerers.append(CoAnswerer(split_name(co["name"], given_names=False), post))
+            more, at_more = more[co.end() :], at_more + co.end()
+        behalf = pattern("on_behalf").search(more)
         if behalf:
-            at = offset + a.start("more") + behalf.start("posts")
-            on_behalf = parse_posts(behalf["posts"], at, span_of)
+            at = at_more + behalf.start("posts")
+            on_behalf = _canonical(parse_posts(behalf["posts"], at, span_of), lexicon)
     see_also = tuple(
         AanhangselRef(f"{m['a']}{m['b']}", int(m["nr"]), _span(offset, m, 0, span_of))
         for m in pattern("see_also").finditer(text)
@@ -143,6 +169,7 @@ def parse_header(
         submitted=submitted,
         answerer=answerer,
         answerer_post=answerer_post,
+        co_answerers=tuple(co_answerers),
         on_behalf_of=on_behalf,
         received=received,
         see_also=see_also,
