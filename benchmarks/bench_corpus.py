@@ -13,9 +13,10 @@ For each size, in one run:
   whole process tree) sampled every 0.2 s;
 - the same command again on the unchanged corpus (must take < 5 % of the first build).
 
-Then, on the largest store: every bundled query on Oxigraph against the same query on
-rdflib in memory holding a ``--sample``-document sample (exported from that store), and,
-with ``--pdf N``, bare pypdf ``extract_text`` against the full build of N generated PDFs.
+Then, on the largest store (or on ``--queries-only STORE``): every bundled query on
+Oxigraph against the same query on rdflib in memory holding a ``--sample``-document sample
+(exported from that store), and, with ``--pdf N``, bare pypdf ``extract_text`` against the
+full build of N generated PDFs.
 Not a test: CI never runs it.
 """
 
@@ -189,10 +190,10 @@ def time_rows(run: Any) -> tuple[float, int]:
 
 def bench_queries(store_path: Path, sample: int, work: Path) -> dict[str, Any]:
     """Every bundled query: Oxigraph on the whole store vs rdflib on a sample."""
-    import pyoxigraph as ox
     from rdflib import Dataset, URIRef, Variable
 
-    from kggraph.query import bundled_queries, to_oxigraph_term
+    from kggraph.query import bundled_queries
+    from kggraph.sparql_text import inline_bindings
     from kggraph.store import CorpusStore
 
     store = CorpusStore.open(store_path, read_only=True)
@@ -221,12 +222,11 @@ def bench_queries(store_path: Path, sample: int, work: Path) -> dict[str, Any]:
         for label, binds in (("all", {}), ("one_doc", {"doc": URIRef(probe)})):
             if binds and not any(p.name == "doc" for p in q.params):
                 continue
-            subs = {ox.Variable(k): to_oxigraph_term(v) for k, v in binds.items()}
+            text = inline_bindings(q.text, binds)
             init = {Variable(k): v for k, v in binds.items()}
-            # the store's merged default graph, as `kggraph query --store` runs it
-            ox_s, ox_n = time_rows(
-                lambda q=q, subs=subs: store.store.query(q.text, substitutions=subs)
-            )
+            # the store's merged default graph, parameters written in, as `kggraph query
+            # --store` runs it
+            ox_s, ox_n = time_rows(lambda text=text: store.store.query(text))
             rl_s, rl_n = capped(
                 lambda q=q, init=init: time_rows(lambda: ds.query(q.text, initBindings=init)),
                 RDFLIB_CAP_S,
@@ -289,6 +289,12 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=5000, help="documents for rdflib in memory")
     ap.add_argument("--pdf", type=int, default=0, help="also benchmark N generated PDFs")
     ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument(
+        "--queries-only",
+        type=Path,
+        metavar="STORE",
+        help="only the query benchmark, on this existing store (no generation, no build)",
+    )
     ap.add_argument("--out", type=Path, help="write all results as JSON here")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -298,6 +304,10 @@ def main() -> None:
         if args.out:
             args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
+    if args.queries_only:
+        results["queries"] = bench_queries(args.queries_only, args.sample, args.workdir)
+        save()
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     for size in sizes:
         results["sizes"].append(bench_size(size, args.workdir, args.jobs, args.floor_docs))

@@ -6,8 +6,9 @@ A query file starts with a comment header::
     # description: One row per asker …
     # param: doc  document  optional  The document (identifier or IRI)
 
-Parameters are pre-bound variables (rdflib ``initBindings``, Oxigraph ``substitutions``),
-so a query works the same with or without them. Queries see the union of all document
+Parameters are pre-bound variables in rdflib (``initBindings``) and constants written into
+the query for Oxigraph and remote endpoints (``kggraph.sparql_text``), so a query works the
+same with or without them. Queries see the union of all document
 graphs as their default graph, in memory (rdflib) and in the store (Oxigraph) alike.
 """
 
@@ -21,12 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from rdflib import XSD, Dataset, Literal, URIRef, Variable
+from rdflib import Dataset, Literal, URIRef, Variable
 from rdflib.term import Node
 
 from .errors import QueryError
 from .lexicon import DEFAULT_BASE
 from .resources import resource_files
+from .sparql_text import inline_bindings
 
 HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
 PARAM_TYPES = ("document", "iri", "string", "date", "integer")
@@ -176,18 +178,6 @@ class RdflibBackend:
         return Rows(variables, rows)
 
 
-def to_oxigraph_term(term: Node) -> Any:
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise QueryError(f"cannot bind {term!r}")
-
-
 class OxigraphBackend:
     """Queries a pyoxigraph Store directly (no rdflib in between)."""
 
@@ -195,11 +185,10 @@ class OxigraphBackend:
         self.store = store
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
-        import pyoxigraph as ox
-
-        subs = {ox.Variable(k): to_oxigraph_term(v) for k, v in bindings.items()}
         try:
-            result = self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
+            result = self.store.query(
+                inline_bindings(text, bindings), use_default_graph_as_union=True
+            )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         variables = tuple(v.value for v in result.variables)

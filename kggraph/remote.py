@@ -4,94 +4,26 @@
   ``DELETE`` removes it (Fuseki ``/ds/data``, Oxigraph ``/store``, GraphDB, Virtuoso, QLever).
 - SPARQL 1.1 Protocol: ``POST {endpoint}`` with ``query=…`` returns JSON results.
 
-Remote endpoints take no pre-bound variables, so parameters go into the query as an inline
-``VALUES`` block at the start of its WHERE group, each term serialised and checked
-(no text is pasted into the query unescaped):
-
->>> from rdflib import Literal, URIRef
->>> bind_values('SELECT ?d WHERE { ?d ?p ?o }', {"d": URIRef("https://x.org/doc/1")})
-'SELECT ?d WHERE { VALUES (?d) { (<https://x.org/doc/1>) }\\n ?d ?p ?o }'
->>> sparql_term(Literal('say "hi"\\n'))
-'"say \\\\"hi\\\\"\\\\n"'
+Parameters are written into the query text (``kggraph.sparql_text``).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError
 from .query import Rows
+from .sparql_text import bind_values, inline_bindings, sparql_term
 
 TIMEOUT = 120.0
-_IRI_BAD = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-# what may stand before the WHERE group's "{": strings, IRIs and comments are skipped whole
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*"
-    r"|\{",
-    re.DOTALL,
-)
-
-
-def _iri_text(value: str) -> str:
-    if not value or _IRI_BAD.search(value):
-        raise QueryError(f"not a usable IRI: {value!r}")
-    return f"<{value}>"
-
-
-def sparql_term(term: Node) -> str:
-    """An IRI or literal as SPARQL text, escaped so that it cannot end early.
-
-    Codepoint escapes (``\\u0022``) are rejected: SPARQL decodes them before parsing.
-    """
-    if isinstance(term, URIRef):
-        return _iri_text(str(term))
-    if isinstance(term, Literal):
-        text = str(term)
-        if re.search(r"\\[uU]", text):
-            raise QueryError(f"a parameter value may not contain \\u or \\U: {text!r}")
-        body = '"' + "".join(_ECHAR.get(c, c) for c in text) + '"'
-        if term.language:
-            if not _LANG.match(term.language):
-                raise QueryError(f"bad language tag {term.language!r}")
-            return f"{body}@{term.language}"
-        datatype = term.datatype or XSD.string
-        return body if datatype == XSD.string else f"{body}^^{_iri_text(str(datatype))}"
-    raise QueryError(f"cannot bind {term!r}")
-
-
-def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
-    """``text`` with ``bindings`` as an inline VALUES block opening its WHERE group."""
-    if not bindings:
-        return text
-    names = []
-    for name in bindings:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"bad parameter name {name!r}")
-        names.append(f"?{name}")
-    values = " ".join(sparql_term(v) for v in bindings.values())
-    for m in _TOKENS.finditer(text):
-        if m.group() == "{":
-            at = m.end()
-            block = f" VALUES ({' '.join(names)}) {{ ({values}) }}\n"
-            return text[:at] + block + text[at:]
-    raise QueryError("the query has no WHERE group to bind parameters in")
 
 
 class _Http:
@@ -160,7 +92,7 @@ class RemoteBackend(_Http):
     """
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
-        body = urllib.parse.urlencode({"query": bind_values(text, bindings)}).encode()
+        body = urllib.parse.urlencode({"query": inline_bindings(text, bindings)}).encode()
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/sparql-results+json",

@@ -33,7 +33,8 @@ from rdflib.term import Node
 from .errors import InputError, QueryError, StoreError
 from .graphio import atomic_stream
 from .lexicon import DEFAULT_BASE
-from .query import Rows, to_oxigraph_term
+from .query import Rows
+from .sparql_text import inline_bindings
 
 KGO = "https://w3id.org/kggraph/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -216,9 +217,8 @@ class StoreBackend:
         self.store = store.store if isinstance(store, CorpusStore) else store
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
-        subs = {ox.Variable(k): to_oxigraph_term(v) for k, v in bindings.items()}
         try:
-            result = self.store.query(text, substitutions=subs)
+            result = self.store.query(inline_bindings(text, bindings))
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if not isinstance(result, ox.QuerySolutions):

@@ -16,6 +16,8 @@ from rdflib import XSD, Dataset, Literal, URIRef, Variable
 from rdflib.namespace import RDF
 from rdflib.query import ResultRow
 
+from kggraph.sparql_text import inline_bindings
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "graphs" / "ind-erkend.trig"
@@ -77,11 +79,11 @@ def run_rdflib(ds: Dataset, name: str, **bind: str) -> tuple[list[str], list[Row
 
 
 def run_oxigraph(st: ox.Store, name: str, **bind: str) -> tuple[list[str], list[Row]]:
-    result = st.query(
-        (QUERIES / name).read_text(encoding="utf-8"),
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable(k): ox.NamedNode(v) for k, v in bind.items()},
+    # the parameters as `kggraph query` binds them on Oxigraph: written into the query
+    text = inline_bindings(
+        (QUERIES / name).read_text(encoding="utf-8"), {k: URIRef(v) for k, v in bind.items()}
     )
+    result = st.query(text, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return names, [tuple(_ox_term(s[v]) for v in names) for s in result]
