@@ -8,8 +8,8 @@ A query file starts with a comment header::
 
 Parameters are pre-bound variables in rdflib (``initBindings``) and constants written into
 the query for Oxigraph and remote endpoints (``kggraph.sparql_text``), so a query works the
-same with or without them. Queries see the union of all document
-graphs as their default graph, in memory (rdflib) and in the store (Oxigraph) alike.
+same with or without them. Queries see the union of all document graphs as their default
+graph, in memory (rdflib) and in the store (Oxigraph) alike.
 """
 
 from __future__ import annotations

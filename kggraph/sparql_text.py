@@ -71,22 +71,32 @@ def sparql_term(term: Node) -> str:
     raise QueryError(f"cannot bind {term!r}")
 
 
+def _checked(bindings: Mapping[str, Node]) -> dict[str, str]:
+    """Each parameter name with its value as SPARQL text; bad names and values refused."""
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}")
+    return {name: sparql_term(value) for name, value in bindings.items()}
+
+
+def _where_opens(text: str) -> int:
+    """Where the WHERE group's content starts: after the first "{" outside comments,
+    strings and IRIs."""
+    for m in _TOKENS.finditer(text):
+        if m.group() == "{":
+            return m.end()
+    raise QueryError("the query has no WHERE group to bind parameters in")
+
+
 def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     """``text`` with ``bindings`` as an inline VALUES block opening its WHERE group."""
     if not bindings:
         return text
-    names = []
-    for name in bindings:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"bad parameter name {name!r}")
-        names.append(f"?{name}")
-    values = " ".join(sparql_term(v) for v in bindings.values())
-    for m in _TOKENS.finditer(text):
-        if m.group() == "{":
-            at = m.end()
-            block = f" VALUES ({' '.join(names)}) {{ ({values}) }}\n"
-            return text[:at] + block + text[at:]
-    raise QueryError("the query has no WHERE group to bind parameters in")
+    terms = _checked(bindings)
+    at = _where_opens(text)
+    names = " ".join(f"?{n}" for n in terms)
+    block = f" VALUES ({names}) {{ ({' '.join(terms.values())}) }}\n"
+    return text[:at] + block + text[at:]
 
 
 # inside the WHERE group: the same skipped tokens, braces, variables and SELECT (a subquery)
@@ -100,15 +110,10 @@ def inline_bindings(text: str, bindings: Mapping[str, Node]) -> str:
     """``text`` with each bound variable written in as its value (see the module's doc)."""
     if not bindings:
         return text
-    terms = {name: sparql_term(value) for name, value in bindings.items()}
-    for name in terms:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"bad parameter name {name!r}")
-    opening = next((m for m in _TOKENS.finditer(text) if m.group() == "{"), None)
-    if opening is None:
-        raise QueryError("the query has no WHERE group to bind parameters in")
-    out, depth, pos = [], 1, opening.end()
-    for m in _BODY.finditer(text, opening.end()):
+    terms = _checked(bindings)
+    start = _where_opens(text)
+    out, depth, pos = [], 1, start
+    for m in _BODY.finditer(text, start):
         token = m.group()
         if token.upper() == "SELECT":
             return bind_values(text, bindings)
@@ -119,7 +124,7 @@ def inline_bindings(text: str, bindings: Mapping[str, Node]) -> str:
             if depth == 0:
                 binds = "".join(f"  BIND({t} AS ?{n})\n" for n, t in terms.items())
                 out.append(text[pos : m.start()].rstrip() + "\n" + binds)
-                return text[: opening.end()] + "".join(out) + text[m.start() :]
+                return text[:start] + "".join(out) + text[m.start() :]
         elif m.group("var") in terms:
             out.append(text[pos : m.start()] + terms[m.group("var")])
             pos = m.end()
