@@ -361,7 +361,11 @@ class _Builder:
                 self.add(node, KGO.submitterName, Literal(name))
             holders = self.block_nodes(mo.block)
             self.references(holders, node)
-            self.mention(mo.span, node, holders[0], mo.written)
+            mention = self.mention(mo.span, node, holders[0], mo.written)
+            # also on this document's own mention: the Kamerstuk node gathers the names
+            # of every citing document
+            for name in mo.submitters:
+                self.add(mention, KGO.submitterName, Literal(name))
 
     def mentions(self) -> None:
         for mo in self.d.mentions:

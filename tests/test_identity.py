@@ -3,11 +3,15 @@ same questions in a kv-tk and an ah-tk document — and no wrong merges."""
 
 from __future__ import annotations
 
-from conftest import TEXT
+from pathlib import Path
+
+import pyoxigraph as ox
+from conftest import IND, TEXT
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS
 
 from kggraph.pipeline import process_file
+from kggraph.query import OxigraphBackend, RdflibBackend, resolve_query, run_query
 from kggraph.rdf import KGO, SCHEMA
 
 BASE = "https://w3id.org/kggraph/id/"
@@ -84,3 +88,30 @@ def test_renamed_ministry_keeps_its_lineage() -> None:
     g = process_file(TEXT / "kamervragen-2022-ind-erkend-referenten.txt").graph
     jenv = URIRef(BASE + "ministry/jenv")
     assert (jenv, DCTERMS.replaces, URIRef(BASE + "ministry/venj")) in g
+
+
+def test_motion_submitters_are_those_each_document_writes(tmp_path: Path) -> None:
+    # Two documents cite the same motion (kst-35925-VII-39 through footnote 11) under two
+    # names; the shared motion node holds both, but each document's row names only its own.
+    other = tmp_path / "other.txt"
+    other.write_text(
+        IND.read_text(encoding="utf-8").replace("motie Van Baarle c.s.11", "motie Kuzu c.s.11"),
+        encoding="utf-8",
+    )
+    ds = _dataset()
+    for path, ident in ((IND, "ind"), (other, "other")):
+        g = process_file(path, identifier=ident).graph
+        target = ds.graph(g.identifier)
+        for t in g:
+            target.add(t)
+    motion = URIRef(BASE + "kamerstuk/kst-35925-VII-39")
+    assert sorted(str(n) for n in ds.objects(motion, KGO.submitterName)) == [
+        "Kuzu",
+        "Van Baarle",
+    ]
+    st = ox.Store()
+    st.load(ds.serialize(format="nquads").encode(), format=ox.RdfFormat.N_QUADS)
+    for backend in (RdflibBackend(ds), OxigraphBackend(st)):
+        for ident, name in (("ind", "Van Baarle"), ("other", "Kuzu")):
+            rows = run_query(backend, resolve_query("motions"), {"doc": ident}).rows
+            assert [r[5] for r in rows if r[2] == str(motion)] == [name]
