@@ -188,7 +188,9 @@ def time_rows(run: Any) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
-def bench_queries(store_path: Path, sample: int, work: Path) -> dict[str, Any]:
+def bench_queries(
+    store_path: Path, sample: int, work: Path, only: list[str] | None = None
+) -> dict[str, Any]:
     """Every bundled query: Oxigraph on the whole store vs rdflib on a sample."""
     from rdflib import Dataset, URIRef, Variable
 
@@ -216,7 +218,7 @@ def bench_queries(store_path: Path, sample: int, work: Path) -> dict[str, Any]:
         "queries": [],
     }
     for name, q in sorted(bundled_queries().items()):
-        if not name[0].isdigit():
+        if not name[0].isdigit() or (only and name not in only):
             continue
         row: dict[str, Any] = {"query": name}
         for label, binds in (("all", {}), ("one_doc", {"doc": URIRef(probe)})):
@@ -289,6 +291,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=5000, help="documents for rdflib in memory")
     ap.add_argument("--pdf", type=int, default=0, help="also benchmark N generated PDFs")
     ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated query names (default: all)")
     ap.add_argument(
         "--queries-only",
         type=Path,
@@ -305,7 +308,8 @@ def main() -> None:
             args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
     if args.queries_only:
-        results["queries"] = bench_queries(args.queries_only, args.sample, args.workdir)
+        only = [n for n in args.only.split(",") if n]
+        results["queries"] = bench_queries(args.queries_only, args.sample, args.workdir, only)
         save()
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
