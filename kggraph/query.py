@@ -179,18 +179,25 @@ class RdflibBackend:
 
 
 class OxigraphBackend:
-    """Queries a pyoxigraph Store directly (no rdflib in between)."""
+    """Queries a pyoxigraph Store directly (no rdflib in between); the default graph is the
+    union of the named graphs unless ``union_default`` is off (the corpus store keeps a
+    merged default graph of its own, see store.py)."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: Any, union_default: bool = True):
         self.store = store
+        self.union_default = union_default
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        import pyoxigraph as ox
+
         try:
             result = self.store.query(
-                inline_bindings(text, bindings), use_default_graph_as_union=True
+                inline_bindings(text, bindings), use_default_graph_as_union=self.union_default
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("only SELECT queries give rows")
         variables = tuple(v.value for v in result.variables)
         return Rows(
             variables,

@@ -22,19 +22,16 @@ through it; the merged graph keeps query cost independent of how often a node is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
-from .errors import InputError, QueryError, StoreError
+from .errors import InputError, StoreError
 from .graphio import atomic_stream
 from .lexicon import DEFAULT_BASE
-from .query import Rows
-from .sparql_text import inline_bindings
+from .query import OxigraphBackend
 
 KGO = "https://w3id.org/kggraph/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -210,28 +207,11 @@ class CorpusStore:
         return len(chosen)
 
 
-class StoreBackend:
-    """Runs SPARQL on the store's merged default graph (same ``select`` as query.py's)."""
+class StoreBackend(OxigraphBackend):
+    """Runs SPARQL on the store's merged default graph."""
 
     def __init__(self, store: CorpusStore | ox.Store):
-        self.store = store.store if isinstance(store, CorpusStore) else store
-
-    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
-        try:
-            result = self.store.query(inline_bindings(text, bindings))
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("only SELECT queries give rows")
-        variables = tuple(v.value for v in result.variables)
-        return Rows(
-            variables,
-            tuple(tuple(_value(sol[v]) for v in variables) for sol in result),
-        )
-
-
-def _value(term: Any) -> str | None:
-    return None if term is None else str(term.value)
+        super().__init__(store.store if isinstance(store, CorpusStore) else store, False)
 
 
 def _chain(parts: Iterable[Iterator[ox.Quad]]) -> Iterator[ox.Quad]:
