@@ -357,14 +357,13 @@ class _Builder:
                 node = self.m.motion(self.d.identifier, mo.submitters or (str(i),))
                 self.add(node, RDFS.label, Literal(" ".join(mo.written.split())))
             self.add(node, RDF.type, KGO.Amendment if mo.kind == "amendment" else KGO.Motion)
-            for name in mo.submitters:
-                self.add(node, KGO.submitterName, Literal(name))
             holders = self.block_nodes(mo.block)
             self.references(holders, node)
             mention = self.mention(mo.span, node, holders[0], mo.written)
-            # also on this document's own mention: the Kamerstuk node gathers the names
-            # of every citing document
+            # on the motion, which gathers the names of every citing document, and on this
+            # document's own mention of it
             for name in mo.submitters:
+                self.add(node, KGO.submitterName, Literal(name))
                 self.add(mention, KGO.submitterName, Literal(name))
 
     def mentions(self) -> None:
