@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from .errors import KggraphError
 from .lexicon import DEFAULT_BASE
-from .pipeline import Failure, content_hash, expand_inputs
+from .pipeline import DocumentResult, Failure, content_hash, expand_inputs
 from .progress import Progress
 from .store import CorpusStore
 
@@ -86,26 +87,33 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> Built | Failure:
-    """Build one file (in a worker); every error becomes a Failure with its reason."""
-    from .pipeline import process_file
+def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> list[Built] | Failure:
+    """Build the documents of one file (in a worker): one for nearly every file, one per
+    Aanhangsel item for a page that prints several. Every error becomes a Failure with its
+    reason."""
+    from .pipeline import process_items
 
     try:
-        r = process_file(path, base=base, validate=validate)
-        nt = r.graph.serialize(format="nt", encoding="utf-8")
+        results = process_items(path, base=base, validate=validate)
+        built = [_built(r) for r in results]
     except KggraphError as exc:
         return Failure(path, exc.reason if exc.path else str(exc))
     except (OSError, ValueError, RecursionError, MemoryError) as exc:
         return Failure(path, f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001 - a batch goes on past a bug in one document
         return Failure(path, f"internal error {type(exc).__name__}: {exc}")
+    return built
+
+
+def _built(r: DocumentResult) -> Built:
+    nt = r.graph.serialize(format="nt", encoding="utf-8")
     findings: tuple[str, ...] = ()
     violations = 0
     if r.report is not None and not r.report.conforms:
         violations = sum(1 for f in r.report.findings if f.severity == "Violation")
         findings = tuple(f.render() for f in r.report.findings)
     return Built(
-        path,
+        r.path,
         r.identifier,
         str(r.graph.identifier),
         r.content_hash,
@@ -144,7 +152,8 @@ class CorpusBuild:
         paths = [str(p) for p in expand_inputs(inputs)]
         progress = progress or Progress(len(paths))
         progress.total = len(paths)
-        known = set(self.store.hashes().values()) if self.store is not None else set()
+        # graphs per content hash: a page of the archive may hold several items
+        known = Counter(self.store.hashes().values()) if self.store is not None else Counter()
         self._seen: set[str] = set()
         self._failed_names: set[str] = set()
         self._owner: dict[str, str] = {}
@@ -158,7 +167,9 @@ class CorpusBuild:
                 continue
             self._seen.add(digest)
             if digest in known:
-                progress.skipped(path)
+                progress.total += known[digest] - 1
+                for _ in range(known[digest]):
+                    progress.skipped(path)
             else:
                 todo.append(path)
         jobs = self.jobs or default_jobs()
@@ -190,7 +201,7 @@ class CorpusBuild:
                 initializer=_warm,
                 initargs=(self.base, self.validate, os.getpid()),
             ) as pool:
-                inflight: dict[Future[Built | Failure], str] = {}
+                inflight: dict[Future[list[Built] | Failure], str] = {}
                 broken = False
                 while (pending and not broken) or inflight:
                     while pending and not broken and len(inflight) < window:
@@ -217,10 +228,15 @@ class CorpusBuild:
         self._failed_names.add(Path(path).name)
         progress.failed(path, reason)
 
-    def _take(self, progress: Progress, result: Built | Failure) -> None:
-        if isinstance(result, Failure):
-            self._fail(progress, result.path, result.reason)
+    def _take(self, progress: Progress, results: list[Built] | Failure) -> None:
+        if isinstance(results, Failure):
+            self._fail(progress, results.path, results.reason)
             return
+        progress.total += len(results) - 1  # the total counted files
+        for result in results:
+            self._store(progress, result)
+
+    def _store(self, progress: Progress, result: Built) -> None:
         first = self._owner.setdefault(result.iri, result.path)
         if first != result.path:
             self._fail(progress, result.path, f"same document {result.identifier} as {first}")

@@ -19,7 +19,7 @@ from typing import Any
 from .errors import KggraphError
 from .lexicon import Lexicon, load_lexicon
 from .model import Document, Post
-from .pipeline import process_file
+from .pipeline import DocumentResult, process_items
 
 FIELDS = (
     "identifier",
@@ -218,6 +218,18 @@ def golden_files(golden_dir: Path) -> list[Path]:
     )
 
 
+def _the_item(results: list[DocumentResult], gold: dict[str, Any]) -> DocumentResult:
+    """The annotated item among a file's documents: by identifier, else by its position on
+    the page (``item``, 1-based), else the file's only document."""
+    for r in results:
+        if r.identifier == gold["identifier"]:
+            return r
+    item = gold.get("item", 1)
+    if len(results) >= item:
+        return results[item - 1]
+    raise KggraphError(f"no item {item} among the file's {len(results)} document(s)")
+
+
 def evaluate(
     golden: Iterable[Path], fixtures: Path, *, lexicon: Lexicon | None = None
 ) -> Evaluation:
@@ -229,7 +241,8 @@ def evaluate(
         source = fixtures / gold["file"]
         explicit = None if OFFICIAL_ID.match(gold["identifier"]) else gold["identifier"]
         try:
-            result = process_file(source, identifier=explicit, validate=False, sandbox=False)
+            results = process_items(source, identifier=explicit, validate=False, sandbox=False)
+            result = _the_item(results, gold)
         except KggraphError as exc:
             ev.failures.append(f"{gold['file']}: {exc.reason}")
             got: dict[str, set[Any]] = {f: set() for f in FIELDS}

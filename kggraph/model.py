@@ -117,6 +117,23 @@ class CleanText:
         e = self.offsets[min(max(end - 1, start), len(self.offsets) - 1)] + 1
         return Span(s, max(e, s))
 
+    def window(self, source_start: int, source_end: int) -> CleanText:
+        """The part of this text that comes from ``source[source_start:source_end]`` (one
+        Aanhangsel item of a page), with its footnotes and markers."""
+        from bisect import bisect_left
+
+        a, b = bisect_left(self.offsets, source_start), bisect_left(self.offsets, source_end)
+        return CleanText(
+            self.text[a:b],
+            self.offsets[a:b],
+            tuple(f for f in self.footnotes if source_start <= f.span.start < source_end),
+            tuple(
+                Marker(m.number, m.span, m.position - a)
+                for m in self.markers
+                if a <= m.position < b
+            ),
+        )
+
 
 # --- parsed model ---------------------------------------------------------------------
 

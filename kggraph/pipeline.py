@@ -19,7 +19,7 @@ from .errors import InputError, KggraphError
 from .extract import SUPPORTED_SUFFIXES, extract
 from .lexicon import DEFAULT_BASE, load_lexicon
 from .model import Document
-from .parse import identify, parse
+from .parse import parse_items
 from .rdf import to_graph
 from .validate import ValidationReport, validate_graph
 
@@ -49,6 +49,32 @@ def content_hash(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def process_items(
+    path: str | os.PathLike[str],
+    *,
+    identifier: str | None = None,
+    base: str = DEFAULT_BASE,
+    validate: bool = True,
+    sandbox: bool = True,
+) -> list[DocumentResult]:
+    """Extract and clean one file, then parse, map to RDF and (optionally) validate each
+    Aanhangsel item in it — one for nearly every file, several for a page of the archive
+    that prints items one after another."""
+    name = str(path)
+    source = extract(path, sandbox=sandbox)
+    digest = content_hash(path)
+    lexicon = load_lexicon(base)
+    documents = parse_items(
+        source, identifier=identifier, fallback=f"sha-{digest[:12]}", lexicon=lexicon
+    )
+    results = []
+    for document in documents:
+        graph = to_graph(document, lexicon=lexicon, base=base, content_hash=digest)
+        report = validate_graph(graph, name=document.identifier) if validate else None
+        results.append(DocumentResult(name, document.identifier, digest, document, graph, report))
+    return results
+
+
 def process_file(
     path: str | os.PathLike[str],
     *,
@@ -57,16 +83,15 @@ def process_file(
     validate: bool = True,
     sandbox: bool = True,
 ) -> DocumentResult:
-    """Extract, clean, parse, map to RDF and (optionally) validate one file."""
-    name = str(path)
-    source = extract(path, sandbox=sandbox)
-    digest = content_hash(path)
-    doc_id = identify(source, identifier) or f"sha-{digest[:12]}"
-    lexicon = load_lexicon(base)
-    document = parse(source, identifier=doc_id, lexicon=lexicon)
-    graph = to_graph(document, lexicon=lexicon, base=base, content_hash=digest)
-    report = validate_graph(graph, name=doc_id) if validate else None
-    return DocumentResult(name, doc_id, digest, document, graph, report)
+    """Extract, clean, parse, map to RDF and (optionally) validate a file of one document;
+    a file that holds several Aanhangsel items is an error here (see :func:`process_items`)."""
+    results = process_items(
+        path, identifier=identifier, base=base, validate=validate, sandbox=sandbox
+    )
+    if len(results) != 1:
+        ids = ", ".join(r.identifier for r in results)
+        raise InputError(f"holds {len(results)} Aanhangsel items ({ids})", path=str(path))
+    return results[0]
 
 
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
@@ -91,11 +116,18 @@ def process_many(
     """Each input's result, or its failure with a reason; never stops early."""
     for path in expand_inputs(inputs):
         try:
-            yield process_file(path, identifier=identifier, base=base, validate=validate)
+            yield from process_items(path, identifier=identifier, base=base, validate=validate)
         except KggraphError as exc:
             yield Failure(str(path), exc.reason if exc.path else str(exc))
         except (OSError, ValueError, RecursionError, MemoryError) as exc:
             yield Failure(str(path), f"{type(exc).__name__}: {exc}")
 
 
-__all__ = ["DocumentResult", "Failure", "InputError", "process_file", "process_many"]
+__all__ = [
+    "DocumentResult",
+    "Failure",
+    "InputError",
+    "process_file",
+    "process_items",
+    "process_many",
+]

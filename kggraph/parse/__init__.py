@@ -23,9 +23,10 @@ from ..patterns import pattern
 from .blocks import Block, block_at, expand_numbers, find_blocks
 from .citations import find_mentions, find_motions, footnote_citations, text_citations
 from .header import header_kind, parse_header
+from .items import find_items, item_identifier
 
 IDENTIFIER = re.compile(
-    r"(?P<id>ah-tk-(?P<vj>\d{8})-(?P<nr>\d+)|kv-tk-(?P<zaak>\d{4}Z\d{5}|\d{8}-KVR\d+))"
+    r"(?P<id>ah-[te]k-(?P<vj>\d{8})-(?P<nr>\d+)|kv-tk-(?P<zaak>\d{4}Z\d{5}|\d{8}-KVR\d+))"
 )
 
 
@@ -99,7 +100,8 @@ def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
 
 
 def identify(source: SourceText, explicit: str | None = None) -> str | None:
-    """The document's identifier: explicit option, printed id, file name — or None."""
+    """The document's identifier: explicit option, printed id, file name, masthead and
+    item number ("Zitting 1982-1983" … "183") — or None."""
     if explicit:
         return explicit
     if source.identifier:
@@ -111,7 +113,37 @@ def identify(source: SourceText, explicit: str | None = None) -> str | None:
         name = re.search(IDENTIFIER, source.path.rsplit("/", 1)[-1])
         if name:
             return name["id"]
-    return None
+    return item_identifier(source.text, find_items(source.text)[0].number)
+
+
+def parse_items(
+    source: SourceText,
+    *,
+    identifier: str | None = None,
+    fallback: str | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[Document]:
+    """Every Aanhangsel item of ``source`` parsed as a document of its own.
+
+    A text with one item is :func:`parse` of the whole text, named ``identifier`` (or what
+    :func:`identify` finds, else ``fallback``). On a page of several items each is named by
+    the masthead and its own number; ``identifier``/``fallback`` with "-<n>" appended where
+    the number is not legible.
+    """
+    lexicon = lexicon or load_lexicon()
+    ct = clean(source)
+    items = find_items(source.text)
+    if len(items) == 1:
+        doc_id = identify(source, identifier) or fallback
+        return [parse(source, identifier=doc_id, lexicon=lexicon, clean_text=ct)]
+    docs = []
+    for n, item in enumerate(items, 1):
+        own = None if identifier else item_identifier(source.text, item.number)
+        base = identifier or fallback
+        doc_id = own or (f"{base}-{n}" if base else None)
+        part = ct.window(item.start, item.end)
+        docs.append(parse(source, identifier=doc_id, lexicon=lexicon, clean_text=part))
+    return docs
 
 
 def parse(
