@@ -61,7 +61,7 @@ def _warm(base: str, validate: bool, parent: int | None = None) -> None:
 
     if parent is not None:
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()
-    load_lexicon(base)
+    load_lexicon()
     if validate:
         shapes_graph()
 

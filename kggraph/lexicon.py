@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
@@ -119,24 +120,38 @@ class Lexicon:
                 end = stop
 
 
-def _scheme_name(graph: Graph, subject: URIRef, base: str) -> str | None:
+def _scheme_name(graph: Graph, subject: URIRef) -> str | None:
     for scheme in graph.objects(subject, SKOS.inScheme):
-        return str(scheme).removeprefix(base).removeprefix("scheme/")
+        return str(scheme).removeprefix(DEFAULT_BASE).removeprefix("scheme/")
     return None
 
 
+def _relative_iris(graph: Graph, path: Path) -> None:
+    """Refuse a vocabulary with a relative IRI: it would resolve against the file path."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and str(term).startswith("file:"):
+                raise ValueError(f"{path}: relative IRI resolved to {term}; write it absolute")
+
+
 @cache
-def load_lexicon(base: str = DEFAULT_BASE) -> Lexicon:
-    """Read every vocabulary in ``ontology/`` (all Turtle files but the ontology itself)."""
+def load_lexicon() -> Lexicon:
+    """Read every vocabulary in ``ontology/`` (all Turtle files but the ontology itself).
+
+    The files use absolute IRIs under :data:`DEFAULT_BASE`; a concept's key is its IRI
+    after that base, and :class:`kggraph.iri.Minter` places it under the build's base.
+    """
     graph = Graph()
     for path in resource_files("ontology", ".ttl"):
         if path.name != "kggraph.ttl":
-            graph.parse(path, format="turtle", publicID=base)
+            part = Graph().parse(path, format="turtle")
+            _relative_iris(part, path)
+            graph += part
     concepts = []
     for subject in set(graph.subjects(SKOS.prefLabel, None)):
-        if not isinstance(subject, URIRef) or not str(subject).startswith(base):
+        if not isinstance(subject, URIRef) or not str(subject).startswith(DEFAULT_BASE):
             continue
-        scheme = _scheme_name(graph, subject, base)
+        scheme = _scheme_name(graph, subject)
         if scheme is None:
             continue
         pref = [str(o) for o in graph.objects(subject, SKOS.prefLabel)]
@@ -146,12 +161,12 @@ def load_lexicon(base: str = DEFAULT_BASE) -> Lexicon:
         parent = next(iter(graph.objects(subject, KGO.portfolioOf)), None)
         concepts.append(
             Concept(
-                key=str(subject).removeprefix(base),
+                key=str(subject).removeprefix(DEFAULT_BASE),
                 scheme=scheme,
                 label=sorted(pref)[0],
                 labels=tuple(dict.fromkeys(labels)),
                 domains=tuple(sorted(str(d).lower() for d in graph.objects(subject, KGO.domain))),
-                parent=str(parent).removeprefix(base) if parent else None,
+                parent=str(parent).removeprefix(DEFAULT_BASE) if parent else None,
             )
         )
     concepts.sort(key=lambda c: c.key)

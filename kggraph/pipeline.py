@@ -63,7 +63,7 @@ def process_items(
     name = str(path)
     source = extract(path, sandbox=sandbox)
     digest = content_hash(path)
-    lexicon = load_lexicon(base)
+    lexicon = load_lexicon()
     documents = parse_items(
         source, identifier=identifier, fallback=f"sha-{digest[:12]}", lexicon=lexicon
     )
