@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import KggraphError
+from .errors import KggraphError, UnreachableError
 from .lexicon import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -199,6 +199,12 @@ def cmd_push(args: argparse.Namespace) -> int:
         nt = store.ntriples(doc)
         try:
             remote.put(doc, nt)
+        except UnreachableError as exc:
+            # the endpoint is down: every further graph would fail the same way
+            progress.close()
+            raise UnreachableError(
+                f"{exc.reason}; stopped: pushed {progress.built_count} of {len(docs)} graph(s)"
+            ) from exc
         except KggraphError as exc:
             progress.failed(doc, str(exc))
             continue

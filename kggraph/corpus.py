@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KggraphError
+from .errors import KggraphError, UnreachableError
 from .lexicon import DEFAULT_BASE
 from .pipeline import DocumentResult, Failure, content_hash, expand_inputs
 from .progress import Progress
@@ -255,6 +255,17 @@ class CorpusBuild:
         if self.push is not None:
             try:
                 self.push(result.iri, result.ntriples)
+            except UnreachableError as exc:
+                # the endpoint is down: stop pushing (one error, not one per document);
+                # the store is still built, `kggraph push` sends it later
+                self.push = self.unpush = None
+                self._fail(
+                    progress,
+                    result.path,
+                    f"push stopped: {exc}; send the store with "
+                    "`kggraph push` when the endpoint is up",
+                )
+                return
             except KggraphError as exc:
                 self._fail(progress, result.path, f"push failed: {exc}")
                 return

@@ -45,3 +45,7 @@ class QueryError(KggraphError):
 
 class StoreError(KggraphError):
     """The corpus store or a remote endpoint failed."""
+
+
+class UnreachableError(StoreError):
+    """A remote endpoint could not be reached at all (refused, no route, timed out)."""

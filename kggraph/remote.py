@@ -19,7 +19,7 @@ from typing import Any
 
 from rdflib.term import Node
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, UnreachableError
 from .query import Rows
 from .sparql_text import bind_values, inline_bindings, sparql_term
 
@@ -64,7 +64,7 @@ class _Http:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
             raise StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise StoreError(f"{method} {url}: cannot reach the endpoint: {exc}") from exc
+            raise UnreachableError(f"{method} {url}: cannot reach the endpoint: {exc}") from exc
 
 
 class RemoteStore(_Http):

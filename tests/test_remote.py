@@ -230,4 +230,27 @@ def test_unreachable_endpoint_is_a_clear_error(built: Path) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StoreError, match="cannot reach the endpoint"):
         RemoteBackend(f"{dead}/query").select("ASK {}", {})
+
+
+def test_push_to_a_dead_endpoint_stops_at_the_first_failure_with_one_error(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
     assert main(["push", "--store", str(built), "--endpoint", f"{dead}/store", "-q"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("cannot reach the endpoint") == 1, err
+    assert err.startswith(f"kggraph: error: PUT {dead}/store?graph=")
+    assert err.rstrip().endswith("stopped: pushed 0 of 4 graph(s)")
+    # a build that pushes as it builds stops pushing, still builds the store, says so once
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in FILES[:3]:
+        shutil.copy(TEXT / name, folder / name)
+    store = tmp_path / "store"
+    code = main(["build", str(folder), "--store", str(store), "--endpoint", f"{dead}/store"])
+    assert code == 2
+    out, _ = capsys.readouterr()
+    assert out.count("cannot reach the endpoint") == 1, out
+    assert "push stopped" in out and "`kggraph push`" in out
+    assert len(CorpusStore.open(store, read_only=True).documents()) == 3
