@@ -68,8 +68,40 @@ def graphml_bytes(g: nx.Graph) -> bytes:
     return "\n".join(nx.generate_graphml(gephi_graph(g))).encode("utf-8")
 
 
+GEXF_NS = "http://gexf.net/1.3"
+
+
 def gexf_bytes(g: nx.Graph, positions: dict[str, tuple[float, float]] | None = None) -> bytes:
-    return "\n".join(nx.generate_gexf(gephi_graph(g, positions, viz=True))).encode("utf-8")
+    """GEXF 1.3, valid against the official schema (gexf.net/1.3, in ``tests/gexf/``).
+
+    networkx writes GEXF 1.2draft, which its own schema rejects (``viz:`` elements it
+    declares in the main namespace, a ``name`` on ``graph``); the same tree is renamed into
+    the 1.3 namespace, where colour, position and size are main-namespace elements as
+    well. ``meta`` names kggraph and carries no date, so the same network gives the
+    same bytes on any day.
+    """
+    import xml.etree.ElementTree as ET
+
+    old = "{http://www.gexf.net/1.2draft}"
+    old_viz = "{http://www.gexf.net/1.2draft/viz}"
+    text = "\n".join(nx.generate_gexf(gephi_graph(g, positions, viz=True)))
+    root = ET.fromstring(text)
+    new = f"{{{GEXF_NS}}}"
+    for el in root.iter():
+        el.tag = el.tag.replace(old_viz, new).replace(old, new)
+    root.attrib.clear()
+    root.set("version", "1.3")
+    meta = root.find(f"{{{GEXF_NS}}}meta")
+    if meta is not None:
+        meta.attrib.clear()
+        for creator in meta.iter(f"{{{GEXF_NS}}}creator"):
+            creator.text = "kggraph"
+    graph = root.find(f"{{{GEXF_NS}}}graph")
+    if graph is not None:
+        graph.attrib.pop("name", None)
+    ET.register_namespace("", GEXF_NS)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def network_json(

@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -230,20 +231,49 @@ def test_gephi_files_round_trip_with_types_labels_dates_weights(corpus_data) -> 
     assert back.nodes[a]["type"] == "document"
     assert back.nodes[a]["label"] == "ah-tk-20242025-564"
     assert back.nodes[a]["date"] == corpus_data.docs[a].date
-    gexf = nx.read_gexf(_tmp(gexf_bytes(g, pos), ".gexf"))
-    assert gexf.nodes[a]["label"] == "ah-tk-20242025-564"
-    assert gexf.nodes[a]["type"] == "document"
+    root = gexf_valid(gexf_bytes(g, pos))
+    ns = {"g": "http://gexf.net/1.3"}
+    titles = {a.get("id"): a.get("title") for a in root.iterfind(".//g:attribute", ns)}
+    node = root.find(f".//g:node[@id='{a}']", ns)
+    assert node is not None and node.get("label") == "ah-tk-20242025-564"
+    values = {titles[v.get("for")]: v.get("value") for v in node.iterfind(".//g:attvalue", ns)}
+    assert values["type"] == "document"
+    assert node.find("g:position", ns) is not None
     weights = {frozenset((a, b)): float(w) for a, b, w in g.edges(data="weight")}
-    assert {frozenset((a, b)): d["weight"] for a, b, d in gexf.edges(data=True)} == weights
-    assert gexf.number_of_edges() == g.number_of_edges()
-    assert "position" in gexf.nodes[a]["viz"]
+    edges = root.findall(".//g:edge", ns)
+    assert {
+        frozenset((e.get("source"), e.get("target"))): float(e.get("weight")) for e in edges
+    } == weights
+    assert len(edges) == g.number_of_edges()
+
+
+GEXF_SCHEMA = Path(__file__).parent / "gexf" / "1.3" / "gexf.xsd"
+
+
+def gexf_valid(data: bytes) -> Any:
+    """``data`` parsed with lxml after validating it against the official GEXF 1.3 schema."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
+    doc = etree.fromstring(data)
+    assert schema.validate(doc), [e.message for e in schema.error_log][:5]
+    return doc
+
+
+@pytest.mark.parametrize("kind", ["citations", "coupling", "cocitation", "sources"])
+def test_every_gexf_export_validates_against_the_gexf_schema(corpus_data, kind: str) -> None:  # type: ignore[no-untyped-def]
+    g = build_network(corpus_data, kind)
+    data = gexf_bytes(g, layout(g))
+    root = gexf_valid(data)
+    assert len(root.findall(".//{http://gexf.net/1.3}node")) == g.number_of_nodes() > 0
+    assert data == gexf_bytes(g, layout(g))  # no date or other run-dependent content
 
 
 def test_xml_illegal_characters_are_stripped() -> None:
     g = _hostile_graph()
     data = graphml_bytes(g)
     ET.fromstring(data)
-    ET.fromstring(gexf_bytes(g))
+    gexf_valid(gexf_bytes(g))
     assert nx.read_graphml(_tmp(data, ".graphml")).nodes["d"]["label"] == "doc1"
     assert clean_xml("ok\x01\ufffe\U0001f600") == "ok\U0001f600"
 
@@ -309,6 +339,7 @@ def test_cli_network_from_files_and_store(tmp_path: Path, corpus_file, capsys) -
     table = capsys.readouterr().out
     assert "kst-33529-1219" in table.splitlines()[2]
     assert all(o.stat().st_size > 0 for o in outs)
+    gexf_valid((tmp_path / "net.gexf").read_bytes())  # the file the command wrote
     csv_rows = (tmp_path / "net.csv").read_text(encoding="utf-8").splitlines()
     assert csv_rows[0] == "rank,label,type,cited_by,strength,pagerank,community,url"
     store_dir = tmp_path / "store"
