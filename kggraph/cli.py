@@ -50,11 +50,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         status = "not validated"
         if result.report is not None:
             bad = [f for f in result.report.findings if f.severity == "Violation"]
+            warned = [f for f in result.report.findings if f.severity == "Warning"]
             status = "conforms" if result.report.conforms else f"{len(bad)} violation(s)"
+            if warned:
+                status += f", {len(warned)} warning(s)"
             if not result.report.conforms:
                 violating += 1
-                for f in result.report.findings:
-                    _print(f.render(), sys.stderr)
+            for f in result.report.findings:
+                _print(f"{result.identifier}: {f.render()}", sys.stderr)
         if not args.quiet:
             _print(
                 f"{result.identifier}: {d.kind}, {len(d.questions)} questions, "

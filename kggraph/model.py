@@ -311,6 +311,18 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class SelfCheck:
+    """A completeness finding of the parser about its own result (issue 14): ``code`` names
+    the check ("question-numbering", "unanswered-question", "footnote-unmatched",
+    "header-missing", "unassigned-text", "heading-in-block", …), ``message`` says what was
+    found, ``span`` where in the source (None when the finding is about something absent)."""
+
+    code: str
+    message: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """One parsed written-questions document."""
 
@@ -329,3 +341,5 @@ class Document:
     motions: tuple[Motion, ...] = ()
     mentions: tuple[Mention, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    findings: tuple[SelfCheck, ...] = ()
+    unassigned: int = 0  # characters of the body that belong to no header field or block

@@ -388,6 +388,31 @@ class _Builder:
                 self.references(holders, article)
 
 
+def finding_class(code: str) -> URIRef:
+    """The class of a self-check finding: "question-numbering" → kgo:QuestionNumberingFinding
+    (``ontology/selfcheck.ttl``)."""
+    return KGO["".join(w.capitalize() for w in code.split("-")) + "Finding"]
+
+
+def add_findings(b: _Builder) -> None:
+    """The parser's self-check findings (issue 14), each with its message and location, and
+    the measured unassigned text; shapes/kggraph-selfcheck.ttl reports them as warnings."""
+    d = b.d
+    if d.unassigned:
+        b.add(b.doc, KGO.unassignedCharacters, Literal(d.unassigned))
+    for n, f in enumerate(d.findings, 1):
+        node = b.m.key(f"finding/{d.identifier}-{n}")
+        b.add(node, RDF.type, KGO.SelfCheckFinding)
+        b.add(node, RDF.type, finding_class(f.code))
+        b.add(node, KGO.checkCode, Literal(f.code))
+        b.add(node, RDFS.comment, Literal(f.message, lang="en"))
+        b.add(b.doc, KGO.selfCheck, node)
+        if f.span is not None:
+            b.provenance(node, f.span)
+        else:
+            b.add(node, PROV.wasDerivedFrom, b.doc)
+
+
 def to_graph(
     doc: Document,
     *,
@@ -404,4 +429,5 @@ def to_graph(
     b.citations()
     b.motions()
     b.mentions()
+    add_findings(b)
     return b.g

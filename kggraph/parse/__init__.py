@@ -18,12 +18,32 @@ from dataclasses import replace
 from ..clean import clean
 from ..errors import NotKamervragenError
 from ..lexicon import Lexicon, load_lexicon
-from ..model import Answer, Citation, CleanText, Document, Footnote, Question, SourceText, Span
+from ..model import (
+    Answer,
+    Citation,
+    CleanText,
+    Document,
+    Footnote,
+    Header,
+    Marker,
+    Question,
+    SelfCheck,
+    SourceText,
+    Span,
+)
 from ..patterns import pattern
 from .blocks import Block, block_at, expand_numbers, find_blocks
 from .citations import find_mentions, find_motions, footnote_citations, text_citations
 from .header import header_kind, parse_header
 from .items import find_items, item_identifier
+from .selfcheck import (
+    check_answered,
+    check_footnotes,
+    check_header,
+    check_headings_in_blocks,
+    check_numbering,
+    check_unassigned,
+)
 
 IDENTIFIER = re.compile(
     r"(?P<id>ah-[te]k-(?P<vj>\d{8})-(?P<nr>\d+)|kv-tk-(?P<zaak>\d{4}Z\d{5}|\d{8}-KVR\d+))"
@@ -222,6 +242,11 @@ def parse(
             lexicon,
             schemes=("laws",),
         )
+    questions = _questions(ct, blocks)
+    answers = _answers(ct, blocks)
+    unassigned, findings = self_check(
+        ct, blocks, header, kind, questions, answers, footnotes, markers, header_end
+    )
     m = IDENTIFIER.fullmatch(identifier or "")
     vergaderjaar = number = zaak = None
     if m and m["vj"]:
@@ -240,13 +265,40 @@ def parse(
         vergaderjaar=vergaderjaar,
         number=number,
         zaaknummer=zaak,
-        questions=_questions(ct, blocks),
-        answers=_answers(ct, blocks),
+        questions=questions,
+        answers=answers,
         footnotes=footnotes,
         citations=tuple(citations),
         motions=tuple(motions),
         mentions=tuple(mentions),
+        findings=tuple(findings),
+        unassigned=unassigned,
     )
+
+
+def self_check(
+    ct: CleanText,
+    blocks: list[Block],
+    header: Header,
+    kind: str,
+    questions: tuple[Question, ...],
+    answers: tuple[Answer, ...],
+    footnotes: tuple[Footnote, ...],
+    markers: list[Marker],
+    header_end: int,
+) -> tuple[int, list[SelfCheck]]:
+    """Every completeness check of :mod:`.selfcheck`; the unassigned characters and the
+    findings."""
+    unassigned, leftover = check_unassigned(ct, header_end, header)
+    findings = [
+        *check_numbering(blocks, questions, answers, ct),
+        *check_answered(kind, questions, answers, ct.text[header_end:] or ct.text),
+        *check_footnotes(footnotes, markers),
+        *check_header(kind, header, ct.text),
+        *leftover,
+        *check_headings_in_blocks(ct, blocks),
+    ]
+    return unassigned, findings
 
 
 def _constant(where: str) -> Callable[[int], str | None]:
