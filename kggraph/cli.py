@@ -278,14 +278,35 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .evaluate import evaluate, golden_files
+    from .evaluate import FIELDS, evaluate, golden_sets
     from .query import format_table
 
     golden = Path(args.golden)
-    ev = evaluate(golden_files(golden) if golden.is_dir() else [golden], Path(args.fixtures))
-    header = ("field", "tp", "predicted", "expected", "precision / recall", "F1")
-    _print(format_table(header, ev.table()))
-    _print(f"{ev.documents} documents; {len(ev.failures)} failed to build")
+    sets = golden_sets(golden, holdout=args.holdout) if golden.is_dir() else {}
+    if args.set:
+        sets = {k: v for k, v in sets.items() if args.set.casefold() in k.casefold()}
+        if not sets:
+            raise KggraphError(f"no golden set matches --set {args.set!r}")
+    files = [f for fs in sets.values() for f in fs] if sets else [golden]
+    ev = evaluate(files, Path(args.fixtures))
+    parts = {name: ev.subset(fs) for name, fs in sets.items()} or {golden.name: ev}
+    for name in ("1995–today", "1974–1995"):
+        era_files = [f for f in files if ev.eras.get(f) == name]
+        if len(parts) > 1 and era_files:
+            parts[f"era {name}"] = ev.subset(era_files)
+    header = ("field", *parts)
+    rows = [(name, *(f"{p.field_score(name).f1:.3f}" for p in parts.values())) for name in FIELDS]
+    rows.append(("overall", *(f"{p.overall().f1:.3f}" for p in parts.values())))
+    if len(parts) == 1:
+        header = ("field", "tp", "predicted", "expected", "precision / recall", "F1")
+        rows = ev.table()
+    _print(format_table(header, rows))
+    for name, part in parts.items():
+        o = part.overall()
+        _print(
+            f"{name}: {part.documents} documents, {len(part.failures)} failed; "
+            f"precision {o.precision:.3f}, recall {o.recall:.3f}, F1 {o.f1:.3f}"
+        )
     for failure in ev.failures:
         _print(f"FAILED {failure}")
     if args.misses:
@@ -399,6 +420,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder the golden 'file' paths are relative to",
     )
     e.add_argument("--misses", action="store_true", help="list every missed or spurious item")
+    e.add_argument("--set", help="score only the golden sets whose name contains this")
+    e.add_argument(
+        "--holdout",
+        action="store_true",
+        help="also score the held-out sets (scored last: never developed against)",
+    )
     e.add_argument("--min-f1", type=float, help="exit 1 when the overall F1 is lower")
     e.set_defaults(func=cmd_eval)
 

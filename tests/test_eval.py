@@ -38,3 +38,19 @@ def test_field_f1_does_not_drop(evaluation: Evaluation, field: str) -> None:
     score = evaluation.field_score(field).f1
     misses = [m for m in evaluation.misses if f"\t{field}\t" in m]
     assert score >= FLOORS["f1"][field] >= 0.90, "\n".join(misses)
+
+
+def test_sets_and_eras_are_scored_apart() -> None:
+    from kggraph.evaluate import era, golden_sets
+
+    sets = golden_sets(GOLDEN)
+    assert list(sets)[:3] == [
+        "modern, developed against",
+        "modern, annotated for issue 14",
+        "OCR 1974–1995",
+    ]
+    assert not any(name.startswith("held out") for name in sets)
+    assert "held out: modern" in golden_sets(GOLDEN, holdout=True)
+    assert len(sets["modern, developed against"]) == FLOORS["documents"]
+    assert era({"identifier": "ah-tk-19821983-183", "file": "ocr/x.ocr.txt"}) == "1974–1995"
+    assert era({"identifier": "ah-tk-20142015-698", "file": "pdf/x.pdf"}) == "1995–today"
