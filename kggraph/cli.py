@@ -295,11 +295,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if len(parts) > 1 and era_files:
             parts[f"era {name}"] = ev.subset(era_files)
     header = ("field", *parts)
-    rows = [(name, *(f"{p.field_score(name).f1:.3f}" for p in parts.values())) for name in FIELDS]
+    rows: list[tuple[str, ...]] = [
+        (name, *(f"{p.field_score(name).f1:.3f}" for p in parts.values())) for name in FIELDS
+    ]
     rows.append(("overall", *(f"{p.overall().f1:.3f}" for p in parts.values())))
     if len(parts) == 1:
         header = ("field", "tp", "predicted", "expected", "precision / recall", "F1")
-        rows = ev.table()
+        rows = [tuple(r) for r in ev.table()]
     _print(format_table(header, rows))
     for name, part in parts.items():
         o = part.overall()
