@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .errors import KggraphError, UnreachableError
 from .lexicon import DEFAULT_BASE
+from .results import FORMATS
 
 if TYPE_CHECKING:
     from .store import CorpusStore
@@ -214,6 +215,14 @@ def cmd_push(args: argparse.Namespace) -> int:
         progress.built(doc, nt.count(b"\n"))
     progress.close()
     _print(progress.summary().replace("built", "pushed", 1))
+    if args.merge_default and not progress.failures:
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".nt") as fh:
+            store.write_merged(fh)
+            fh.flush()
+            remote.put_default(fh.name)
+        _print("default graph: the merge of the pushed graphs")
     return EXIT_ERROR if progress.failures else EXIT_OK
 
 
@@ -228,19 +237,15 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .graphio import read_dataset
-    from .query import (
-        Backend,
-        RdflibBackend,
-        format_rows,
-        resolve_query,
-        run_query,
-    )
+    from .query import Backend, bind_params, files_backend, resolve_query
+    from .results import output_format, render
 
     query = resolve_query(args.query)
     sources = sum(bool(x) for x in (args.graphs, args.store, args.endpoint))
     if sources != 1:
         raise KggraphError("give graph files, --store PATH or --endpoint URL (one of them)")
+    fmt = output_format(args.format, args.output)
+    bindings = bind_params(query, _params(args.param), args.base)
     backend: Backend
     if args.store:
         from .store import StoreBackend
@@ -251,9 +256,15 @@ def cmd_query(args: argparse.Namespace) -> int:
 
         backend = RemoteBackend(args.endpoint)
     else:
-        backend = RdflibBackend(read_dataset(args.graphs))
-    rows = run_query(backend, query, _params(args.param), args.base)
-    _print(format_rows(rows, args.format))
+        backend = files_backend(args.graphs)
+    data = render(backend.execute(query.text, bindings), fmt, args.base)
+    if args.output:
+        from .graphio import atomic_write
+
+        atomic_write(args.output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -395,7 +406,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="query this SPARQL 1.1 endpoint (its default graph must be the union of graphs)",
     )
-    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="rows: table (default), csv, tsv, json, xml (SPARQL 1.1 results); "
+        "CONSTRUCT/DESCRIBE: turtle (default), ntriples, rdfxml, jsonld; "
+        "default: from the extension of -o",
+    )
+    q.add_argument("-o", "--output", metavar="FILE", help="write the answer to FILE")
     q.add_argument(
         "--param",
         action="append",
@@ -460,6 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u.add_argument(
         "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    u.add_argument(
+        "--merge-default",
+        action="store_true",
+        help="also PUT the RDF merge of the store's graphs as the server's default graph "
+        "(for a server whose default graph is not the union of its graphs)",
     )
     u.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     u.set_defaults(func=cmd_push)

@@ -28,6 +28,7 @@ from rdflib.term import Node
 from .errors import QueryError
 from .lexicon import DEFAULT_BASE
 from .resources import resource_files
+from .results import Answer, graph_answer
 from .sparql_text import inline_bindings
 
 HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
@@ -98,7 +99,8 @@ def resolve_query(spec: str) -> NamedQuery:
     queries = bundled_queries()
     if spec in queries:
         return queries[spec]
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) and "{" in spec:
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE)
+    if form and ("{" in spec or form.group(1).upper() == "DESCRIBE"):
         return parse_query_text(spec, "inline")
     path = Path(spec)
     if path.suffix == ".rq" or path.is_file():
@@ -117,6 +119,13 @@ def bind_params(
     out: dict[str, Node] = {}
     for name, raw in values.items():
         p = declared.get(name)
+        if p is None and (query.params or not _mentions_variable(query.text, name)):
+            takes = ", ".join(declared) or "none"
+            raise QueryError(
+                f"unknown parameter {name!r}: query {query.name} takes {takes}"
+                if query.params
+                else f"unknown parameter {name!r}: query {query.name} has no variable ?{name}"
+            )
         kind = p.type if p else ("iri" if re.match(r"^https?://", raw) else "string")
         try:
             if kind == "document":
@@ -137,6 +146,10 @@ def bind_params(
     return out
 
 
+def _mentions_variable(text: str, name: str) -> bool:
+    return re.search(rf"[?$]{re.escape(name)}\b", text) is not None
+
+
 @dataclass(frozen=True)
 class Rows:
     variables: tuple[str, ...]
@@ -146,6 +159,8 @@ class Rows:
 class Backend(Protocol):
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows: ...
 
+    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer: ...
+
 
 def _lexical(term: Any) -> str | None:
     if term is None:
@@ -153,6 +168,16 @@ def _lexical(term: Any) -> str | None:
     if isinstance(term, Literal | URIRef):
         return str(term)
     return str(getattr(term, "value", term))
+
+
+def rows_of(answer: Answer) -> Rows:
+    """The rows of a SELECT answer as lexical values (IRIs and literals alike)."""
+    import pyoxigraph as ox
+
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("only SELECT queries give rows")
+    variables = tuple(v.value for v in answer.variables)
+    return Rows(variables, tuple(tuple(_lexical(s[v]) for v in variables) for s in answer))
 
 
 class RdflibBackend:
@@ -170,12 +195,34 @@ class RdflibBackend:
             )
         except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
             raise QueryError(f"SPARQL error: {exc}") from exc
+        if result.type != "SELECT":
+            raise QueryError("only SELECT queries give rows")
         variables = tuple(str(v) for v in (result.vars or []))
         rows = tuple(
             tuple(_lexical(row[v]) for v in variables)  # type: ignore[index, call-overload]
             for row in result
         )
         return Rows(variables, rows)
+
+    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
+        """Any query form, as pyoxigraph answers: rdflib's own result serializers
+        (SPARQL JSON results, N-Triples) carry the terms across."""
+        import pyoxigraph as ox
+
+        try:
+            result = self.dataset.query(
+                text,
+                initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
+            )
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
+            raise QueryError(f"SPARQL error: {exc}") from exc
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            assert result.graph is not None
+            nt = result.graph.serialize(format="nt", encoding="utf-8")
+            return graph_answer(ox.parse(nt, ox.RdfFormat.N_TRIPLES))
+        data = result.serialize(format="json")
+        assert data is not None
+        return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
 
 
 class OxigraphBackend:
@@ -188,6 +235,10 @@ class OxigraphBackend:
         self.union_default = union_default
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        return rows_of(self.execute(text, bindings))
+
+    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
+        """Any query form: rows, a boolean or (CONSTRUCT/DESCRIBE) sorted triples."""
         import pyoxigraph as ox
 
         try:
@@ -196,13 +247,28 @@ class OxigraphBackend:
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("only SELECT queries give rows")
-        variables = tuple(v.value for v in result.variables)
-        return Rows(
-            variables,
-            tuple(tuple(_lexical(sol[v]) for v in variables) for sol in result),
-        )
+        if isinstance(result, ox.QueryTriples):
+            return graph_answer(result)
+        return result
+
+
+def files_backend(paths: Sequence[str | Path]) -> OxigraphBackend:
+    """Graph files in an in-memory Oxigraph store laid out as the corpus store is: one
+    named graph per document (a Turtle or N-Triples file is one graph named by its file
+    URI) and their RDF merge as the default graph, so files and ``--store`` give the same
+    answers."""
+    import pyoxigraph as ox
+
+    from .graphio import read_dataset
+
+    store = ox.Store()
+    for p in paths:
+        ds = read_dataset([p])
+        data = ds.serialize(format="nquads", encoding="utf-8")
+        quads = list(ox.parse(data, ox.RdfFormat.N_QUADS))
+        store.bulk_extend(quads)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return OxigraphBackend(store, union_default=False)
 
 
 def run_query(
@@ -213,41 +279,6 @@ def run_query(
 ) -> Rows:
     """Run ``query`` with string parameters bound by their declared types."""
     return backend.select(query.text, bind_params(query, params or {}, base))
-
-
-def format_rows(rows: Rows, fmt: str) -> str:
-    """Rows as an aligned table (kggraph's own IRIs shortened to their path, "doc/ah-tk-…"),
-    CSV or JSON (SPARQL 1.1 JSON results), the latter two with full IRIs."""
-    if fmt == "json":
-        import json
-
-        bindings = [
-            {
-                v: {"type": "literal", "value": val}
-                for v, val in zip(rows.variables, r, strict=True)
-                if val is not None
-            }
-            for r in rows.rows
-        ]
-        return json.dumps(
-            {"head": {"vars": list(rows.variables)}, "results": {"bindings": bindings}},
-            ensure_ascii=False,
-            indent=2,
-        )
-    if fmt == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(rows.variables)
-        w.writerows([["" if v is None else v for v in r] for r in rows.rows])
-        return buf.getvalue()
-    short = tuple(
-        tuple(v.removeprefix(DEFAULT_BASE) if v and v.startswith(DEFAULT_BASE) else v for v in r)
-        for r in rows.rows
-    )
-    return format_table(rows.variables, short)
 
 
 def format_table(

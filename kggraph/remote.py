@@ -10,17 +10,17 @@ Parameters are written into the query text (``kggraph.sparql_text``).
 from __future__ import annotations
 
 import base64
-import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError, UnreachableError
-from .query import Rows
+from .query import Rows, rows_of
+from .results import Answer, graph_answer
 from .sparql_text import bind_values, inline_bindings, sparql_term
 
 TIMEOUT = 120.0
@@ -57,6 +57,7 @@ class _Http:
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 data: bytes = resp.read()
+                self.content_type = resp.headers.get_content_type()
                 return data
         except urllib.error.HTTPError as exc:
             if ok_missing and exc.code == 404:
@@ -79,6 +80,18 @@ class RemoteStore(_Http):
         headers = {"Content-Type": "application/n-triples; charset=utf-8"}
         self.request("PUT", self.graph_url(graph), ntriples, headers)
 
+    def put_default(self, path: str) -> None:
+        """Replace the remote default graph by the N-Triples file ``path``
+        (``PUT {endpoint}?default``), streamed from disk."""
+        sep = "&" if "?" in self.url else "?"
+        size = os.path.getsize(path)
+        headers = {
+            "Content-Type": "application/n-triples; charset=utf-8",
+            "Content-Length": str(size),
+        }
+        with open(path, "rb") as body:
+            self.request("PUT", f"{self.url}{sep}default", body, headers)  # type: ignore[arg-type]
+
     def delete(self, graph: str) -> None:
         """Remove the remote graph (a graph that is not there is fine)."""
         self.request("DELETE", self.graph_url(graph), ok_missing=True)
@@ -92,10 +105,16 @@ class RemoteBackend(_Http):
     """
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        return rows_of(self.execute(text, bindings))
+
+    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
+        """Any query form; the server's SPARQL results or N-Triples read by pyoxigraph."""
+        import pyoxigraph as ox
+
         body = urllib.parse.urlencode({"query": inline_bindings(text, bindings)}).encode()
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
         }
         try:
             data = self.request("POST", self.url, body, headers)
@@ -103,19 +122,16 @@ class RemoteBackend(_Http):
             if "HTTP 400" in str(exc):
                 raise QueryError(f"SPARQL error from the endpoint: {exc.reason}") from exc
             raise
-        return parse_json_results(data)
+        kind = getattr(self, "content_type", "")
+        try:
+            if kind == "application/n-triples":
+                return graph_answer(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+            fmt = ox.QueryResultsFormat.from_media_type(kind)
+            if fmt is None:
+                raise StoreError(f"the endpoint answered {kind or 'without a type'}")
+            return ox.parse_query_results(data, fmt)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot read the endpoint's {kind} answer: {exc}") from exc
 
 
-def parse_json_results(data: bytes) -> Rows:
-    """SPARQL 1.1 JSON results → Rows of lexical values."""
-    try:
-        doc: dict[str, Any] = json.loads(data)
-        variables = tuple(doc["head"]["vars"])
-        bindings: Iterable[dict[str, Any]] = doc["results"]["bindings"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"not SPARQL JSON results: {exc}") from exc
-    rows = tuple(tuple((b.get(v) or {}).get("value") for v in variables) for b in bindings)
-    return Rows(variables, rows)
-
-
-__all__ = ["RemoteBackend", "RemoteStore", "bind_values", "parse_json_results", "sparql_term"]
+__all__ = ["RemoteBackend", "RemoteStore", "bind_values", "sparql_term"]

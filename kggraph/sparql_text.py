@@ -81,10 +81,22 @@ def _checked(bindings: Mapping[str, Node]) -> dict[str, str]:
 
 def _where_opens(text: str) -> int:
     """Where the WHERE group's content starts: after the first "{" outside comments,
-    strings and IRIs."""
-    for m in _TOKENS.finditer(text):
-        if m.group() == "{":
-            return m.end()
+    strings and IRIs — in ``CONSTRUCT { template } WHERE { … }``, the first after the
+    template."""
+    braces = [m for m in _BODY.finditer(text) if m.group() in ("{", "}")]
+    if not braces or braces[0].group() != "{":
+        raise QueryError("the query has no WHERE group to bind parameters in")
+    prologue = re.sub(r"#[^\n]*", " ", text[: braces[0].start()])
+    if not re.search(r"\bCONSTRUCT\s*$", prologue, re.IGNORECASE):
+        return braces[0].end()
+    depth = 0
+    for i, m in enumerate(braces):
+        depth += 1 if m.group() == "{" else -1
+        if depth == 0:
+            following = braces[i + 1 : i + 2]
+            if following and following[0].group() == "{":
+                return following[0].end()
+            break
     raise QueryError("the query has no WHERE group to bind parameters in")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -115,6 +116,14 @@ class CorpusStore:
         """One document's graph as N-Triples."""
         out = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_iri(doc))
         return out or b""
+
+    def write_merged(self, fh: IO[bytes]) -> None:
+        """Write the RDF merge of the document graphs as N-Triples to ``fh``, streamed
+        (a triple that several graphs hold may come more than once; a graph has it once),
+        whatever the store keeps in its default graph."""
+        merged = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(merged, ox.QueryTriples)
+        merged.serialize(fh, format=ox.RdfFormat.N_TRIPLES)
 
     def graph(self, doc: str) -> Graph:
         """One document's graph as an rdflib Graph named by the document IRI."""

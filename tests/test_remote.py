@@ -7,15 +7,11 @@ fixture; the tests are skipped only when that command cannot be found.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from oxserver import Server, free_port, running
 from rdflib import XSD, Literal, URIRef
 
 from kggraph.cli import main
@@ -23,7 +19,7 @@ from kggraph.corpus import CorpusBuild
 from kggraph.errors import QueryError, StoreError
 from kggraph.progress import Progress
 from kggraph.query import bundled_queries, run_query
-from kggraph.remote import RemoteBackend, RemoteStore, bind_values, sparql_term
+from kggraph.remote import RemoteBackend, bind_values, sparql_term
 from kggraph.store import CorpusStore, StoreBackend
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
@@ -36,71 +32,10 @@ FILES = (
 )
 
 
-def oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).with_name("oxigraph")
-    return str(beside) if beside.is_file() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, url: str):
-        self.url = url
-        self.store = RemoteStore(f"{url}/store")
-        self.query = RemoteBackend(f"{url}/query")
-
-    def graph_names(self) -> list[str]:
-        q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
-        return [r[0] for r in self.query.select(q, {}).rows if r[0]]
-
-
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[Server]:
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("the `oxigraph` server command is not installed (pip install oxigraph)")
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(tmp_path / "server"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "oxigraph server did not start: "
-                        + (tmp_path / "server.log").read_text(errors="replace")
-                    ) from None
-                time.sleep(0.1)
-        yield Server(url)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with running(tmp_path / "server") as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
