@@ -187,19 +187,22 @@ class RdflibBackend:
         dataset.default_union = True
         self.dataset = dataset
 
-    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+    def _query(self, text: str, bindings: Mapping[str, Node]) -> Any:
         try:
-            result = self.dataset.query(
+            return self.dataset.query(
                 text,
                 initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
             )
         except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
             raise QueryError(f"SPARQL error: {exc}") from exc
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows:
+        result = self._query(text, bindings)
         if result.type != "SELECT":
             raise QueryError("only SELECT queries give rows")
         variables = tuple(str(v) for v in (result.vars or []))
         rows = tuple(
-            tuple(_lexical(row[v]) for v in variables)  # type: ignore[index, call-overload]
+            tuple(_lexical(row[v]) for v in variables)
             for row in result
         )
         return Rows(variables, rows)
@@ -209,13 +212,7 @@ class RdflibBackend:
         (SPARQL JSON results, N-Triples) carry the terms across."""
         import pyoxigraph as ox
 
-        try:
-            result = self.dataset.query(
-                text,
-                initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
-            )
-        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad SPARQL
-            raise QueryError(f"SPARQL error: {exc}") from exc
+        result = self._query(text, bindings)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             assert result.graph is not None
             nt = result.graph.serialize(format="nt", encoding="utf-8")

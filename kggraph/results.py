@@ -24,6 +24,7 @@ from typing import Union
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .rdf import PREFIXES as RDF_PREFIXES
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, list[ox.Triple]]  # noqa: UP007 - runtime alias
 
@@ -56,20 +57,7 @@ BY_EXTENSION = {
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 #: a graph asked for in a rows format: the nearest graph format
 GRAPH_FOR = {"table": "turtle", "json": "jsonld", "xml": "rdfxml"}
-PREFIXES = {
-    "kgo": "https://w3id.org/kggraph/ontology#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "cito": "http://purl.org/spar/cito/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+PREFIXES = {name: str(ns) for name, ns in RDF_PREFIXES.items()}
 
 
 def output_format(fmt: str | None, path: str | None) -> str:
