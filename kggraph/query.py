@@ -201,10 +201,7 @@ class RdflibBackend:
         if result.type != "SELECT":
             raise QueryError("only SELECT queries give rows")
         variables = tuple(str(v) for v in (result.vars or []))
-        rows = tuple(
-            tuple(_lexical(row[v]) for v in variables)
-            for row in result
-        )
+        rows = tuple(tuple(_lexical(row[v]) for v in variables) for row in result)
         return Rows(variables, rows)
 
     def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
