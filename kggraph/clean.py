@@ -72,6 +72,17 @@ def repair_hyphenation(m: Mapped) -> Mapped:
     return m.sub(pattern("hyphen_keep"), lambda x: x[0].replace("\n", ""))
 
 
+def repair_inline_hyphens(m: Mapped) -> Mapped:
+    """OCR pages of the archive: rejoin words whose line-break hyphen stayed inside them
+    ("be-perking" → "beperking"), keeping double names ("Muller-van Ast")."""
+    return m.sub(pattern("hyphen_inline"), "")
+
+
+def is_archive_page(text: str) -> bool:
+    """A page of the archive (1974–1995 and earlier), by its masthead."""
+    return pattern("archive_masthead").match(text) is not None
+
+
 def rejoin_urls(m: Mapped) -> Mapped:
     """Join URLs broken over lines (or over a blank line)."""
     regex = pattern("url_open_end")
@@ -98,7 +109,14 @@ def furniture_spans(src: SourceText) -> list[Span]:
     text = src.text
     spans = [
         Span(m.start(), m.end())
-        for name in ("running_footer", "id_line", "issn", "masthead_line")
+        for name in (
+            "running_footer",
+            "id_line",
+            "issn",
+            "masthead_line",
+            "archive_footer",
+            "archive_printer",
+        )
         for m in pattern(name).finditer(text)
     ]
     header = re.search(r"^[ \t]*Vragen? van", text, re.MULTILINE)
@@ -278,6 +296,8 @@ def clean(src: SourceText) -> CleanText:
     furniture = furniture_spans(src)
     zones = footnote_zones(src, furniture)
     footnotes = [(n, clean_footnote(m)) for n, m in split_footnotes(src, zones)]
+    if is_archive_page(src.text):
+        footnotes = [(n, repair_inline_hyphens(m)) for n, m in footnotes]
 
     body = Mapped.of(src.text).delete_source(
         [_with_blank_lines_before(src.text, z) for z in [*furniture, *zones]]
@@ -285,6 +305,9 @@ def clean(src: SourceText) -> CleanText:
     body = normalise_characters(body)
     body = tidy_whitespace(body)
     body = repair_hyphenation(body)
+    archive = is_archive_page(src.text)
+    if archive:
+        body = repair_inline_hyphens(body)
     body = tidy_whitespace(body)
 
     numbers = [n for n, _ in footnotes]

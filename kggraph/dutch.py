@@ -24,6 +24,7 @@ from typing import Any
 from .model import PersonName
 
 DATA = Path(__file__).resolve().parent / "data" / "dutch.toml"
+OCR_DIGITS = str.maketrans("IlO", "110")  # OCR reads 1 as I or l, 0 as O ("II oktober")
 INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.)+(?:-[A-Z]\.)*$")
 
 
@@ -34,17 +35,23 @@ def dutch() -> dict[str, Any]:
 
 
 def parse_date(text: str | None) -> date | None:
-    """ "11 mei 2022" → date(2022, 5, 11); None when it is not a full Dutch date."""
+    """ "11 mei 2022" → date(2022, 5, 11); None when it is not a full Dutch date. OCR's
+    "16juni 1993" and "II oktober 1974" are read too.
+
+    >>> parse_date("16juni 1993"), parse_date("II oktober 1974")
+    (datetime.date(1993, 6, 16), datetime.date(1974, 10, 11))
+    """
     if not text:
         return None
-    m = re.fullmatch(r"\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*", text)
+    m = re.fullmatch(r"\s*([\dIlO]{1,2})\s*([A-Za-z]+)\.?\s+([\dIlO]{4})\s*", text)
     if not m:
         return None
     month = dutch()["months"].get(m.group(2).lower())
     if not month:
         return None
+    day, year = (int(g.translate(OCR_DIGITS)) for g in (m.group(1), m.group(3)))
     try:
-        return date(int(m.group(3)), month, int(m.group(1)))
+        return date(year, month, day)
     except ValueError:
         return None
 

@@ -44,7 +44,7 @@ FIELDS = (
     "staatsblad",
     "ecli",
 )
-OFFICIAL_ID = re.compile(r"^(?:ah|kv)-tk-")
+OFFICIAL_ID = re.compile(r"^(?:ah-[te]k|kv-tk)-")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..clean import clean
+from ..clean import clean, is_archive_page
 from ..errors import NotKamervragenError
 from ..lexicon import Lexicon, load_lexicon
 from ..model import (
@@ -177,7 +177,7 @@ def parse(
     lexicon = lexicon or load_lexicon()
     ct = clean_text or clean(source)
     text = ct.text
-    blocks = find_blocks(text)
+    blocks = find_blocks(text, archive=is_archive_page(source.text))
     header_end = blocks[0].start if blocks else len(text)
     header_text = text[:header_end]
 
@@ -185,6 +185,10 @@ def parse(
         return ct.source_span(a, b)
 
     header = parse_header(header_text, 0, lexicon, span_of)
+    line = next((b for b in blocks if b.kind == "answerline"), None)
+    if line is not None:  # the older layout: the answer line follows the questions
+        header = _with_answer_line(header, text, line, lexicon, span_of)
+        header_text = f"{header_text}\n{text[line.start : line.end]}"
     if not blocks and header.question_span is None and header.answer_span is None:
         raise NotKamervragenError(
             "no 'Vragen van …' header and no 'Vraag N' blocks: not a Kamervragen document",
@@ -273,6 +277,24 @@ def parse(
         mentions=tuple(mentions),
         findings=tuple(findings),
         unassigned=unassigned,
+    )
+
+
+def _with_answer_line(
+    header: Header, text: str, line: Block, lexicon: Lexicon, span_of: Callable[[int, int], Span]
+) -> Header:
+    """The header completed with the answer line that the older layout prints after the
+    questions."""
+    more = parse_header(text[line.start : line.end], line.start, lexicon, span_of)
+    return replace(
+        header,
+        answerer=more.answerer,
+        answerer_post=more.answerer_post,
+        co_answerers=more.co_answerers,
+        on_behalf_of=more.on_behalf_of,
+        received=more.received,
+        answer_span=more.answer_span,
+        see_also=header.see_also + more.see_also,
     )
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from ..patterns import pattern
 
+RawBlock = tuple[str, tuple[int, ...], str, int, int]  # kind, numbers, label, start, body
+
 RANGE = re.compile(r"(\d{1,3})\s*(?:t/m|tot\s+en\s+met|-|–)\s*(\d{1,3})")
 
 
@@ -33,6 +35,8 @@ class Block:
     def key(self) -> str:
         if self.kind == "mededeling":
             return "mededeling"
+        if self.kind == "answerline":  # the older layout's answer line, after the questions
+            return "header"
         return f"{self.kind}:{','.join(map(str, self.numbers))}"
 
 
@@ -110,19 +114,33 @@ def _paragraph_blocks(text: str) -> list[tuple[str, tuple[int, ...], str, int, i
     return found
 
 
-def find_blocks(text: str) -> list[Block]:
-    """The blocks of ``text`` in order; the header is everything before the first."""
+def older_layout(text: str) -> bool:
+    """Questions first, then the answer line ("Vragen van … (Ingezonden …) 1 … Antwoord van
+    Minister … (Ontvangen …) 1 …"): the layout before about 2009."""
+    q = pattern("question_header").search(text)
+    a = pattern("answer_header").search(text)
+    return q is not None and a is not None and a.start() > q.end()
+
+
+def find_blocks(text: str, *, archive: bool = False) -> list[Block]:
+    """The blocks of ``text`` in order; the header is everything before the first.
+    ``archive``: an OCR page of the archive (1974–1995), read in the older layout."""
+    from .inline import inline_blocks
+
     raw = _heading_blocks(text)
     if any(kind == "question" for kind, *_ in raw) and not any(k == "answer" for k, *_ in raw):
         raw += _bare_answers(text, raw)  # "Vraag 1" … then a bare "Antwoord" line
+    if not any(kind == "question" for kind, *_ in raw) and (archive or older_layout(text)):
+        raw = inline_blocks(text) or raw
     if not any(kind == "question" for kind, *_ in raw):
         answers = [b for b in raw if b[0] == "answer"]
         numbered = _numbered_blocks(text)
         if numbered and answers:  # "1. Kunt u …" items answered under "Antwoord vraag 1:"
             numbered = [b for b in numbered if b[0] == "question"] + answers
         raw = numbered or _paragraph_blocks(text) + answers or raw
-    for m in pattern("mededeling_heading").finditer(text):
-        raw.append(("mededeling", (), "Mededeling", m.start(), m.end()))
+    if not any(kind == "mededeling" for kind, *_ in raw):
+        for m in pattern("mededeling_heading").finditer(text):
+            raw.append(("mededeling", (), "Mededeling", m.start(), m.end()))
     raw.sort(key=lambda b: b[3])
     raw = _repair_repeated_numbers(raw)
     blocks = []

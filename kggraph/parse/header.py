@@ -122,9 +122,10 @@ def parse_header(
     question_span = None
     if q:
         askers = parse_askers(q["askers"], offset + q.start("askers"), span_of)
-        addressee_text = pattern("addressee_clause").sub("", q["addressees"])
-        addressees = parse_posts(addressee_text, offset + q.start("addressees"), span_of)
-        addressees = _canonical(addressees, lexicon)
+        if q["addressees"]:  # the archive's headers name none
+            addressee_text = pattern("addressee_clause").sub("", q["addressees"])
+            addressees = parse_posts(addressee_text, offset + q.start("addressees"), span_of)
+            addressees = _canonical(addressees, lexicon)
         subject = " ".join(q["subject"].split()).strip(" .") if q["subject"] else None
         question_span = _span(offset, q, 0, span_of)
     else:
