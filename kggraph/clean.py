@@ -22,6 +22,9 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from . import archive as archive_footnotes
+from .archive import is_archive_page as archive_page
+from .archive import repair_inline_hyphens
 from .mapped import Mapped
 from .model import CleanText, FootnoteText, Marker, SourceText, Span
 from .patterns import pattern
@@ -70,17 +73,6 @@ def repair_hyphenation(m: Mapped) -> Mapped:
     """Rejoin words hyphenated at a line end; keep the hyphen where it belongs to the word."""
     m = m.sub(pattern("hyphen_break"), "")
     return m.sub(pattern("hyphen_keep"), lambda x: x[0].replace("\n", ""))
-
-
-def repair_inline_hyphens(m: Mapped) -> Mapped:
-    """OCR pages of the archive: rejoin words whose line-break hyphen stayed inside them
-    ("be-perking" → "beperking"), keeping double names ("Muller-van Ast")."""
-    return m.sub(pattern("hyphen_inline"), "")
-
-
-def is_archive_page(text: str) -> bool:
-    """A page of the archive (1974–1995 and earlier), by its masthead."""
-    return pattern("archive_masthead").match(text) is not None
 
 
 def rejoin_urls(m: Mapped) -> Mapped:
@@ -294,10 +286,14 @@ def clean_footnote(m: Mapped) -> Mapped:
 def clean(src: SourceText) -> CleanText:
     """Clean ``src``: body text with offsets, footnotes, markers."""
     furniture = furniture_spans(src)
-    zones = footnote_zones(src, furniture)
-    footnotes = [(n, clean_footnote(m)) for n, m in split_footnotes(src, zones)]
-    if is_archive_page(src.text):
-        footnotes = [(n, repair_inline_hyphens(m)) for n, m in footnotes]
+    archive = not src.footnotes and archive_page(src.text)
+    if archive:
+        zones = archive_footnotes.footnote_zones(src.text, furniture)
+        raw_notes = archive_footnotes.split_footnotes(src.text, zones)
+        footnotes = [(n, repair_inline_hyphens(clean_footnote(m))) for n, m in raw_notes]
+    else:
+        zones = footnote_zones(src, furniture)
+        footnotes = [(n, clean_footnote(m)) for n, m in split_footnotes(src, zones)]
 
     body = Mapped.of(src.text).delete_source(
         [_with_blank_lines_before(src.text, z) for z in [*furniture, *zones]]
@@ -305,8 +301,7 @@ def clean(src: SourceText) -> CleanText:
     body = normalise_characters(body)
     body = tidy_whitespace(body)
     body = repair_hyphenation(body)
-    archive = is_archive_page(src.text)
-    if archive:
+    if archive_page(src.text):
         body = repair_inline_hyphens(body)
     body = tidy_whitespace(body)
 

@@ -15,7 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..clean import clean, is_archive_page
+from ..archive import is_archive_page
+from ..clean import clean
+from ..dutch import dutch
 from ..errors import NotKamervragenError
 from ..lexicon import Lexicon, load_lexicon
 from ..model import (
@@ -104,6 +106,11 @@ def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
         for m in pattern("referral").finditer(text):
             refers += [n for n in expand_numbers(m["nums"]) if n not in refers]
             rest = rest.replace(m.group(0), " ")
+        for m in pattern("referral_ordinal").finditer(text):
+            n = dutch()["ordinals"].get(m["ordinal"])
+            if n and n not in refers:
+                refers.append(n)
+                rest = rest.replace(m.group(0), " ")
         only = bool(refers) and bool(pattern("referral_filler").fullmatch(rest))
         out.append(
             Answer(

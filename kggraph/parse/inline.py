@@ -137,14 +137,42 @@ def _first_char(text: str, begin: int, end: int) -> int:
 
 def _answer_blocks(text: str, begin: int, end: int, asked: set[int]) -> list[RawBlock]:
     chain = _answer_chain(starts(text, begin, end, groups=True), asked)
-    if not chain:
-        if asked == {1} and text[begin:end].strip():  # one unnumbered answer
-            return [("answer", (1,), "Antwoord 1", _first_char(text, begin, end), begin)]
-        return []
-    return [
+    blocks: list[RawBlock] = [
         ("answer", s.numbers, "Antwoord " + ", ".join(map(str, s.numbers)), s.pos, s.body)
         for s in chain
     ]
+    return blocks
+
+
+def _lost_answers(
+    text: str, begin: int, end: int, blocks: list[RawBlock], asked: set[int]
+) -> list[RawBlock]:
+    """Answers whose number OCR lost: a run of unanswered questions right after an answer
+    block takes the paragraphs that block ends with (new line, capital), one each — at the
+    end of the answers only when the paragraphs fit the run exactly."""
+    answered = {n for b in blocks for n in b[1]}
+    out: list[RawBlock] = []
+    bounds = [(b[4], b[1]) for b in blocks]
+    nexts = [b[3] for b in blocks[1:]] + [end]
+    if not blocks:
+        bounds, nexts = [(begin, (0,))], [end]
+    for (body, numbers), stop in zip(bounds, nexts, strict=True):
+        run = []
+        n = max(numbers) + 1
+        while n in asked and n not in answered:
+            run.append(n)
+            n += 1
+        if not run:
+            continue
+        cuts = [m.end() for m in pattern("paragraph_start").finditer(text, body, stop)]
+        if not blocks:
+            cuts = [_first_char(text, begin, end), *cuts]
+        last = stop == end
+        if len(cuts) < len(run) or (last and len(cuts) != len(run)):
+            continue
+        for m, cut in zip(run, cuts[len(cuts) - len(run) :], strict=True):
+            out.append(("answer", (m,), f"Antwoord {m}", cut, cut))
+    return out
 
 
 def answer_line(text: str, begin: int) -> tuple[int, int] | None:
@@ -193,7 +221,12 @@ def inline_blocks(text: str) -> list[RawBlock]:
             ]
         else:
             answers = _answer_blocks(text, line[1], len(text), asked)
-    return [*questions, heading, *answers]
+    asked = {n for _, nums, *_ in questions for n in nums}
+    if answers or asked != {1}:
+        answers += _lost_answers(text, line[1], len(text), answers, asked)
+    elif text[line[1] :].strip():  # one unnumbered answer to one question
+        answers = [("answer", (1,), "Antwoord 1", _first_char(text, line[1], len(text)), line[1])]
+    return [*questions, heading, *sorted(answers, key=lambda b: b[3])]
 
 
 def _with_lost_last(asked: set[int]) -> set[int]:
