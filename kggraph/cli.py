@@ -1,7 +1,21 @@
 """The ``kggraph`` command line: arguments → one library call → output and exit code.
 
-Exit codes: 0 success; 1 the graph has SHACL violations; 2 an input or usage error
-(a batch still writes what it could build and names each failed file).
+Exit codes, one meaning each:
+
+- 0 success;
+- 1 the data does not pass its checks: SHACL violations (``build``, ``validate``), an F1
+  below ``--min-f1`` (``eval``);
+- 2 an input or usage error: a file that cannot be read (a batch still writes what it
+  could build and names each failed file), a bad argument, a malformed query;
+- 3 refused for safety, nothing done: a query that writes or reaches out (SERVICE, FROM,
+  LOAD, …) without ``--allow-network``, a graph file whose JSON-LD context would be
+  fetched;
+- 4 a limit was reached: a query over ``--timeout`` or its memory, more rows than
+  ``--max-rows`` (the first rows are printed);
+- 5 a store, endpoint or output file failed (unreachable, HTTP error, malformed response,
+  disk full, unwritable path); what was stored before stays consistent;
+- 70 an internal error (a bug): please report it with the message;
+- 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,14 +26,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import KggraphError, UnreachableError
+from .errors import KggraphError, LimitExceeded, Refused, StoreError, UnreachableError
 from .lexicon import DEFAULT_BASE
 from .results import FORMATS
 
 if TYPE_CHECKING:
     from .store import CorpusStore
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+# kept in step with kggraph.query_limits (not imported here: it loads rdflib)
+DEFAULT_QUERY_TIMEOUT, DEFAULT_MAX_ROWS = 60.0, 100_000
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_REFUSED, EXIT_LIMIT, EXIT_STORE = 0, 1, 2, 3, 4, 5
+EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
 
 
 def _print(msg: str, stream: TextIO | None = None) -> None:
@@ -134,7 +152,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _validate_store(args)
     if not args.graphs:
         raise KggraphError("give graph files or --store PATH")
-    ds = read_dataset(args.graphs)
+    ds = read_dataset(args.graphs, allow_network=args.allow_network)
     bad = 0
     graphs = document_graphs(ds)
     for g in graphs:
@@ -237,34 +255,42 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import Backend, bind_params, files_backend, resolve_query
-    from .results import output_format, render
+    from .query import resolve_query
+    from .query_limits import QueryLimits, Source, execute
+    from .results import output_format
 
     query = resolve_query(args.query)
     sources = sum(bool(x) for x in (args.graphs, args.store, args.endpoint))
     if sources != 1:
         raise KggraphError("give graph files, --store PATH or --endpoint URL (one of them)")
+    if args.timeout <= 0 or args.max_rows < 1:
+        raise KggraphError("--timeout takes seconds > 0 and --max-rows a number ≥ 1")
     fmt = output_format(args.format, args.output)
-    bindings = bind_params(query, _params(args.param), args.base)
-    backend: Backend
     if args.store:
-        from .store import StoreBackend
-
-        backend = StoreBackend(_open_store(args.store))
+        _open_store(args.store)  # a clear error for a missing store, before the child
+        source = Source("store", (args.store,))
     elif args.endpoint:
-        from .remote import RemoteBackend
-
-        backend = RemoteBackend(args.endpoint)
+        source = Source("endpoint", (args.endpoint,))
     else:
-        backend = files_backend(args.graphs)
-    data = render(backend.execute(query.text, bindings), fmt, args.base)
+        source = Source("graphs", tuple(args.graphs))
+    limits = QueryLimits(
+        timeout=args.timeout, max_rows=args.max_rows, allow_network=args.allow_network
+    )
+    answer = execute(source, query, _params(args.param), fmt, args.base, limits)
     if args.output:
         from .graphio import atomic_write
 
-        atomic_write(args.output, data)
+        atomic_write(args.output, answer.data)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(answer.data)
         sys.stdout.flush()
+    if answer.truncated:
+        _print(
+            f"kggraph: stopped at --max-rows {args.max_rows}: the query has more results "
+            "(raise --max-rows or add LIMIT/OFFSET)",
+            sys.stderr,
+        )
+        return EXIT_LIMIT
     return EXIT_OK
 
 
@@ -421,6 +447,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="bind a query parameter (repeatable)",
     )
+    q.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_QUERY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query after this long (default {DEFAULT_QUERY_TIMEOUT:g}; exit 4)",
+    )
+    q.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"print at most N rows (default {DEFAULT_MAX_ROWS}); more rows give exit 4",
+    )
     q.set_defaults(func=cmd_query)
 
     e = sub.add_parser(
@@ -490,6 +530,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sp in (b, v, q, x, u):
         sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
+    for sp in (v, q):
+        sp.add_argument(
+            "--allow-network",
+            action="store_true",
+            help="let queries and graph files reach out: SERVICE, FROM <url or file>, "
+            "remote JSON-LD contexts (refused by default, exit 3)",
+        )
     _register_optional(sub, "kggraph.cli_network")
     return p
 
@@ -509,6 +556,17 @@ def _register_optional(
     mod.register(sub)
 
 
+def exit_code(exc: KggraphError) -> int:
+    """The exit code of an error that ended a command (see the module's doc)."""
+    if isinstance(exc, Refused):
+        return EXIT_REFUSED
+    if isinstance(exc, LimitExceeded):
+        return EXIT_LIMIT
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -516,12 +574,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KggraphError as exc:
         _print(f"kggraph: error: {exc}", sys.stderr)
-        return EXIT_ERROR
+        return exit_code(exc)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         _print("kggraph: interrupted", sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug: say so, with an exit code of its own
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        _print(f"kggraph: internal error: {type(exc).__name__}: {exc}", sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -22,6 +22,27 @@ class KggraphError(Exception):
             where = f"{where}:{self.location}" if where else self.location
         return f"{where}: {self.reason}" if where else self.reason
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with path, location and any attributes a subclass adds (errors cross
+        from limited child processes to their parent whole)."""
+        return (_rebuild, (type(self), self.reason, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[KggraphError], reason: str, state: dict[str, object]) -> KggraphError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, reason)
+    err.__dict__.update(state)
+    return err
+
+
+class Refused(KggraphError):
+    """Not done because it is unsafe: a query that writes or reaches out, a prune that
+    would remove too much. Nothing was changed."""
+
+
+class LimitExceeded(KggraphError):
+    """A resource limit stopped the work: a time limit, a row cap, a size cap."""
+
 
 class InputError(KggraphError):
     """The input cannot be read: missing, empty, encrypted, malformed, unsupported format."""
@@ -44,7 +65,7 @@ class QueryError(KggraphError):
 
 
 class StoreError(KggraphError):
-    """The corpus store or a remote endpoint failed."""
+    """The corpus store, a remote endpoint or an output file failed."""
 
 
 class UnreachableError(StoreError):

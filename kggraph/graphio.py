@@ -91,22 +91,55 @@ def write_graphs(
     atomic_write(path, serialize(graphs, format_for(path), base))
 
 
-def read_dataset(paths: Iterable[str | os.PathLike[str]]) -> Dataset:
-    """Load graph files into one Dataset (a Turtle file becomes one named graph)."""
+def read_dataset(
+    paths: Iterable[str | os.PathLike[str]], *, allow_network: bool = False
+) -> Dataset:
+    """Load graph files into one Dataset (a Turtle file becomes one named graph).
+
+    Offline unless ``allow_network``: a JSON-LD file whose ``@context`` names a URL or
+    another file is refused (:class:`~kggraph.offline.NetworkRefused`), and rdflib is
+    stopped should it try to fetch anything else (:mod:`kggraph.offline`)."""
+    from contextlib import nullcontext
+
+    from .offline import NetworkRefused, offline
+
     ds = Dataset(default_union=True)
     for p in paths:
         path = Path(p)
         fmt = format_for(path)
         if not path.is_file():
             raise InputError("no such file", path=str(path))
+        if fmt == "json-ld" and not allow_network:
+            _refuse_remote_contexts(path)
         try:
-            if fmt in QUAD_FORMATS:
-                ds.parse(path, format=fmt)
-            else:
-                ds.graph(path.resolve().as_uri()).parse(path, format=fmt)
+            with nullcontext() if allow_network else offline():
+                if fmt in QUAD_FORMATS:
+                    ds.parse(path, format=fmt)
+                else:
+                    ds.graph(path.resolve().as_uri()).parse(path, format=fmt)
+        except NetworkRefused as exc:
+            raise NetworkRefused(exc.reason, path=str(path)) from exc
         except Exception as exc:  # noqa: BLE001 - parser errors come in many kinds
             raise InputError(f"cannot parse {fmt}: {exc}", path=str(path)) from exc
     return ds
+
+
+def _refuse_remote_contexts(path: Path) -> None:
+    import json
+
+    from .offline import NetworkRefused, remote_contexts
+
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"cannot parse json-ld: {exc}", path=str(path)) from exc
+    contexts = remote_contexts(doc)
+    if contexts:
+        raise NetworkRefused(
+            f"JSON-LD @context {contexts[0]!r} refused: kggraph does not fetch contexts "
+            "(inline the context, or allow it with --allow-network)",
+            path=str(path),
+        )
 
 
 def document_graphs(ds: Dataset) -> list[Graph]:

@@ -33,6 +33,7 @@ from .sparql_text import inline_bindings
 
 HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
 PARAM_TYPES = ("document", "iri", "string", "date", "integer")
+UPDATE_START = r"\s*(LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|INSERT|DELETE|WITH)\s"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def resolve_query(spec: str) -> NamedQuery:
         return queries[spec]
     form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE)
     if form and ("{" in spec or form.group(1).upper() == "DESCRIBE"):
+        return parse_query_text(spec, "inline")
+    if re.match(UPDATE_START, spec, re.IGNORECASE):  # refused by the guard, by name
         return parse_query_text(spec, "inline")
     path = Path(spec)
     if path.suffix == ".rq" or path.is_file():
@@ -246,7 +249,7 @@ class OxigraphBackend:
         return result
 
 
-def files_backend(paths: Sequence[str | Path]) -> OxigraphBackend:
+def files_backend(paths: Sequence[str | Path], *, allow_network: bool = False) -> OxigraphBackend:
     """Graph files in an in-memory Oxigraph store laid out as the corpus store is: one
     named graph per document (a Turtle or N-Triples file is one graph named by its file
     URI) and their RDF merge as the default graph, so files and ``--store`` give the same
@@ -257,7 +260,7 @@ def files_backend(paths: Sequence[str | Path]) -> OxigraphBackend:
 
     store = ox.Store()
     for p in paths:
-        ds = read_dataset([p])
+        ds = read_dataset([p], allow_network=allow_network)
         data = ds.serialize(format="nquads", encoding="utf-8")
         quads = list(ox.parse(data, ox.RdfFormat.N_QUADS))
         store.bulk_extend(quads)

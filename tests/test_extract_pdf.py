@@ -373,7 +373,9 @@ def test_endless_content_is_stopped_by_the_wall_clock(tmp_path: Path) -> None:
 
 
 def test_sandbox_memory_limit_and_crash() -> None:
-    with pytest.raises(ExtractionError, match=r"^x\.pdf: ran out of memory \(limit 256 MiB\)"):
+    with pytest.raises(
+        ExtractionError, match=r"^x\.pdf: extraction ran out of memory \(limit 256 MiB\)"
+    ):
         run_limited("builtins.bytearray", (2**30,), path="x.pdf", timeout=10, memory_mb=256)
     with pytest.raises(ExtractionError, match=r"^x\.pdf: extraction process died \(signal 6\)"):
         run_limited("os.abort", (), path="x.pdf", timeout=10)
