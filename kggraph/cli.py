@@ -538,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
             "remote JSON-LD contexts (refused by default, exit 3)",
         )
     _register_optional(sub, "kggraph.cli_network")
+    _register_optional(sub, "kggraph.cli_serve")
     return p
 
 

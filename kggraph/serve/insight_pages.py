@@ -1,0 +1,234 @@
+"""Insight pages (plots as SVG, their data as CSV) and the citation-network explorer.
+
+The explorer is ``kggraph network``'s own page (``network_page.render_page``: vendored
+Cytoscape.js, its own Content-Security-Policy) over a bounded network: the things cited by
+the most documents answered in one year, and those documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from ..network import CitationData, DocInfo, Filters, TargetInfo, analyse, citation_graph, layout
+from .insights import INSIGHTS, Insight, Plot, Table
+from .site import Site
+
+DEFAULT_TOP, MAX_TOP = 40, 150
+
+
+def _site(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+def _insight(request: Request) -> Insight:
+    insight = INSIGHTS.get(request.path_params["name"])
+    if insight is None:
+        raise HTTPException(404, "no such insight")
+    return insight
+
+
+def _plot(request: Request) -> tuple[Insight, Plot]:
+    insight = _insight(request)
+    plot = next((p for p in insight.plots if p.name == request.path_params["plot"]), None)
+    if plot is None:
+        raise HTTPException(404, "no such plot")
+    return insight, plot
+
+
+async def _table(site: Site, plot: Plot) -> Table:
+    return plot.shape(await site.select(plot.query))
+
+
+async def warm_insights(site: Site) -> None:
+    """Each insight's query and drawings (see ``pages.warm``)."""
+    for insight in INSIGHTS.values():
+        for plot in insight.plots:
+            await _svg(site, insight, plot)
+    await _years(site)
+
+
+async def insights_index(request: Request) -> Response:
+    site = _site(request)
+    return HTMLResponse(site.render("insights.html", insights=list(INSIGHTS.values())))
+
+
+async def insight_page(request: Request) -> Response:
+    site = _site(request)
+    insight = _insight(request)
+    tables = await asyncio.gather(*(_table(site, p) for p in insight.plots))
+    return HTMLResponse(
+        site.render(
+            "insight.html",
+            insight=insight,
+            plots=list(zip(insight.plots, tables, strict=True)),
+            queries=sorted({p.query for p in insight.plots}),
+        )
+    )
+
+
+async def _svg(site: Site, insight: Insight, plot: Plot) -> str:
+    key = f"svg:{insight.name}/{plot.name}"
+    svg = site.drawings.get(key)
+    if svg is None:
+        from .plots import to_svg
+
+        table = await _table(site, plot)
+        svg = await asyncio.to_thread(lambda: to_svg(plot.draw(table)))
+        site.drawings.put(key, svg)
+    return svg
+
+
+async def plot_svg(request: Request) -> Response:
+    insight, plot = _plot(request)
+    return Response(await _svg(_site(request), insight, plot), media_type="image/svg+xml")
+
+
+async def plot_csv(request: Request) -> Response:
+    site = _site(request)
+    insight, plot = _plot(request)
+    table = await _table(site, plot)
+    name = f"kggraph-{insight.name}-{plot.name}.csv"
+    return Response(
+        table.csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def _years(site: Site) -> list[int]:
+    rows = await site.select("insight-years")
+    return [int(r["year"]) for r in rows if r["year"] and r["year"].lstrip("-").isdigit()]
+
+
+async def _network_args(request: Request) -> tuple[int, int, list[int]]:
+    years = await _years(_site(request))
+    if not years:
+        raise HTTPException(404, "no answered documents in the store")
+    try:
+        year = int(request.query_params.get("year") or years[0])
+        top = int(request.query_params.get("top") or DEFAULT_TOP)
+    except ValueError:
+        raise HTTPException(400, "year and top are numbers") from None
+    return year, max(5, min(top, MAX_TOP)), years
+
+
+async def network_data(site: Site, year: int, top: int) -> CitationData:
+    """The citations of ``year`` restricted to the ``top`` things cited most."""
+    rows = await site.select("insight-network", {"year": str(year)})
+    cited_by = Counter(r["target"] for r in rows)
+    keep = {t for t, _ in sorted(cited_by.items(), key=lambda kv: (-kv[1], kv[0] or ""))[:top]}
+    docs: dict[str, DocInfo] = {}
+    targets: dict[str, TargetInfo] = {}
+    edges = []
+    for r in rows:
+        doc, target = r["doc"] or "", r["target"] or ""
+        if target not in keep:
+            continue
+        docs.setdefault(
+            doc,
+            DocInfo(
+                doc,
+                r["docLabel"] or doc,
+                "answer",
+                (r["date"] or "")[:10],
+                r["title"] or "",
+                r["url"] or "",
+            ),  # fmt: skip
+        )
+        t = targets.get(target)
+        if t is None or _rank(r["kind"]) < _rank(t.kind):
+            kind = r["kind"] or ""
+            label, url = r["targetLabel"] or target, r["targetUrl"] or ""
+            targets[target] = TargetInfo(target, kind, (kind,), label, url)
+        edges.append((doc, target))
+    return CitationData(docs, targets, tuple(dict.fromkeys(edges)))
+
+
+_KIND_ORDER = ("motion", "amendment", "kamerstuk", "aanhangsel", "staatscourant", "staatsblad",
+               "court-decision", "law", "news", "report", "webpage")  # fmt: skip
+
+
+def _rank(kind: str | None) -> int:
+    return _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER)
+
+
+async def network_page(request: Request) -> Response:
+    site = _site(request)
+    year, top, years = await _network_args(request)
+    data = await network_data(site, year, top)
+    return HTMLResponse(
+        site.render(
+            "network.html",
+            year=year,
+            top=top,
+            years=years,
+            max_top=MAX_TOP,
+            nodes=len(data.docs) + len(data.targets),
+            edges=len(data.edges),
+            queries=["insight-years", "insight-network"],
+        )
+    )
+
+
+async def network_explorer(request: Request) -> Response:
+    """The explorer page itself (shown in the insight page's frame)."""
+    from ..network_page import page_data, render_page
+
+    site = _site(request)
+    year, top, _ = await _network_args(request)
+    key = f"explorer:{year}:{top}"
+    page = site.drawings.get(key)
+    if page is None:
+        data = await network_data(site, year, top)
+
+        def draw() -> str:
+            g = citation_graph(data, Filters())
+            analyse(g)
+            title = f"Citatienetwerk {year} — de {top} meest geciteerde (kggraph)"
+            return render_page(page_data(g, layout(g), g, title))
+
+        page = await asyncio.to_thread(draw)
+        site.drawings.put(key, page)
+    csp = _meta_csp(page)
+    return HTMLResponse(page, headers={"Content-Security-Policy": csp})
+
+
+def _meta_csp(page: str) -> str:
+    """The explorer's own policy (from its meta element), allowing this site to frame it."""
+    m = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    if m is None:
+        raise ValueError("the explorer page has no Content-Security-Policy")
+    return f"{m.group(1)}; frame-ancestors 'self'"
+
+
+async def network_csv(request: Request) -> Response:
+    site = _site(request)
+    year, top, _ = await _network_args(request)
+    data = await network_data(site, year, top)
+    table = Table(
+        ("document", "document_id", "date", "cited", "kind", "label", "url"),
+        [
+            (
+                d,
+                data.docs[d].label,
+                data.docs[d].date,
+                t,
+                data.targets[t].kind,
+                data.targets[t].label,
+                data.targets[t].url,
+            )  # fmt: skip
+            for d, t in data.edges
+        ],
+    )
+    return Response(
+        table.csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="kggraph-network-{year}.csv"'},
+    )
