@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from kg_chromium import CHROMIUM, Chromium
@@ -163,8 +162,9 @@ id:ministry/evil a schema:GovernmentOrganization ; skos:prefLabel {h} .
 id:question/ah-tk-20242025-9999-1 a schema:Question ; kgo:number 1 ; rdfs:label {h} ;
   dcterms:isPartOf id:doc/ah-tk-20242025-9999 ; schema:text {h} ;
   kgo:hasFootnote id:footnote/ah-tk-20242025-9999-1 .
-id:footnote/ah-tk-20242025-9999-1 a kgo:Footnote ; kgo:number 1 ; schema:text "javascript:alert(4)" ;
-  dcterms:isPartOf id:doc/ah-tk-20242025-9999 ; cito:cites id:web/evil .
+id:footnote/ah-tk-20242025-9999-1 a kgo:Footnote ; kgo:number 1 ;
+  schema:text "javascript:alert(4)" ; dcterms:isPartOf id:doc/ah-tk-20242025-9999 ;
+  cito:cites id:web/evil .
 id:web/evil a schema:WebPage ; schema:url "javascript:alert(5)"^^xsd:anyURI ; schema:name {h} .
 id:web/quote a schema:NewsArticle ; schema:name {h} ; schema:publisher id:outlet/evil ;
   schema:url "https://example.org/a\\"><script>alert(6)</script>"^^xsd:anyURI .
