@@ -38,15 +38,15 @@ def parse_date(text: str | None) -> date | None:
     """ "11 mei 2022" → date(2022, 5, 11); None when it is not a full Dutch date. OCR's
     "16juni 1993" and "II oktober 1974" are read too.
 
-    >>> parse_date("16juni 1993"), parse_date("II oktober 1974")
-    (datetime.date(1993, 6, 16), datetime.date(1974, 10, 11))
+    >>> parse_date("16juni 1993"), parse_date("II oktober 1974"), parse_date("26tebruari 1979")
+    (datetime.date(1993, 6, 16), datetime.date(1974, 10, 11), datetime.date(1979, 2, 26))
     """
     if not text:
         return None
-    m = re.fullmatch(r"\s*([\dIlO]{1,2})\s*([A-Za-z]+)\.?\s+([\dIlO]{4})\s*", text)
+    m = re.fullmatch(r"\s*([\dIlO]{1,2})\s*([A-Za-z]+)\.?\s*([\dIlO]{4})\s*", text)
     if not m:
         return None
-    month = dutch()["months"].get(m.group(2).lower())
+    month = month_number(m.group(2))
     if not month:
         return None
     day, year = (int(g.translate(OCR_DIGITS)) for g in (m.group(1), m.group(3)))
@@ -54,6 +54,23 @@ def parse_date(text: str | None) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def month_number(name: str) -> int | None:
+    """A Dutch month's number; OCR's one-letter damage is forgiven on names of five letters
+    or more ("tebruari" → 2), never on short ones ("mei", "juni")."""
+    months: dict[str, int] = dutch()["months"]
+    name = name.lower()
+    if name in months:
+        return months[name]
+    if len(name) < 5:
+        return None
+    near = {n for m, n in months.items() if len(m) == len(name) and _one_off(m, name)}
+    return near.pop() if len(near) == 1 else None
+
+
+def _one_off(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def unglue_particles(name: str) -> str:

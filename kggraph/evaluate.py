@@ -140,6 +140,13 @@ def _post(post: Post) -> str:
     return _norm(f"{post.role} {post.preposition} {post.portfolio}")
 
 
+def _party(lexicon: Lexicon, name: str | None) -> str:
+    """A party by its concept in the vocabulary ("P.v.d.A." and "PvdA" compare equal; OCR's
+    "WD" is the VVD), else by its name."""
+    concept = lexicon.lookup("parties", name) if name else None
+    return concept.key if concept else _norm(name)
+
+
 def _law(lexicon: Lexicon, name: str) -> str:
     concept = lexicon.lookup("laws", name)
     return concept.key if concept else _norm(name)
@@ -154,7 +161,7 @@ def predicted(doc: Document, lexicon: Lexicon) -> dict[str, set[Any]]:
         "identifier": {doc.identifier},
         "kind": {doc.kind},
         "zaaknummer": {doc.zaaknummer} - {None},
-        "askers": {(_norm(a.person.family), _norm(a.party)) for a in h.askers},
+        "askers": {(_norm(a.person.family), _party(lexicon, a.party)) for a in h.askers},
         "addressees": {_post(p) for p in h.addressees},
         "answerer": (
             {(_norm(h.answerer.family), _post(h.answerer_post))}
@@ -193,7 +200,7 @@ def expected(gold: dict[str, Any], lexicon: Lexicon) -> dict[str, set[Any]]:
         "identifier": {gold["identifier"]} if OFFICIAL_ID.match(gold["identifier"]) else set(),
         "kind": {gold["kind"]},
         "zaaknummer": {gold["zaaknummer"]} - {None},
-        "askers": {(_norm(a["family"]), _norm(a.get("party"))) for a in gold["askers"]},
+        "askers": {(_norm(a["family"]), _party(lexicon, a.get("party"))) for a in gold["askers"]},
         "addressees": {_norm(p) for p in gold["addressees"]},
         "answerer": {
             (_norm(a["family"]), _norm(a["post"]))

@@ -8,6 +8,8 @@ longer names case-insensitively, with any run of white space between words.
 >>> lex = load_lexicon()
 >>> lex.lookup("laws", "Grondwet").key
 'law/BWBR0001840'
+>>> [lex.lookup("parties", p).key for p in ("P.v.d.A.", "D'66", "Groen Links", "K.V.P.")]
+['party/pvda', 'party/d66', 'party/groenlinks', 'party/kvp']
 """
 
 from __future__ import annotations
@@ -63,14 +65,19 @@ class Lexicon:
         self._hosts = {d: c for c in concepts for d in c.domains}
 
     def lookup(self, scheme: str, text: str) -> Concept | None:
-        """The concept of ``scheme`` whose label is ``text``."""
+        """The concept of ``scheme`` whose label is ``text``; a party also by its name
+        without dots, apostrophes and spaces ("P.v.d.A." → PvdA, "D'66" → D66)."""
         text = " ".join(text.split())
         hit = self._exact.get((scheme, text))
         if hit:
             return hit
-        if _case_exact(text):
-            return None
-        return self._by_label.get((scheme, _norm(text)))
+        if not _case_exact(text):
+            hit = self._by_label.get((scheme, _norm(text)))
+        if hit is None and scheme == "parties":
+            compact = re.sub(r"[.'’ ]", "", text)
+            if compact and compact != text:
+                return self.lookup(scheme, compact)
+        return hit
 
     def outlet_for_host(self, host: str) -> Concept | None:
         """The outlet whose ``kgo:domain`` is ``host`` (or a parent domain of it)."""

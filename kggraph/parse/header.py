@@ -79,7 +79,7 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
 def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | None) -> Post:
     """The post of an answerer: "Minister X (Rechtsbescherming)" is Minister *voor* …"""
     prep = "van"
-    portfolio = " ".join(portfolio.split())
+    portfolio = pattern("portfolio_interim").sub("", " ".join(portfolio.split()))
     if lexicon is not None:
         concept = lexicon.lookup("portfolios", portfolio)
         ministry = lexicon.lookup("ministries", portfolio)

@@ -9,8 +9,8 @@ document of its own, named by the page's chamber and session and its own number.
 ...         "Vragen van het lid Ter Veld (P.v.d.A.) over Y.\\n1 Nee?\\n")
 >>> [(i.number, page[i.start:i.end].split("\\n")[-3][:26]) for i in find_items(page)]
 [(221, 'Vragen van het lid Van Es '), (222, 'Vragen van het lid Ter Vel')]
->>> item_identifier(page, 222)
-'ah-tk-19841985-222'
+>>> item_identifier(page, 222), item_identifier(page.replace("1984-1985", "1977"), 81)
+('ah-tk-19841985-222', 'ah-tk-19771977-81')
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ def item_identifier(text: str, number: int | None) -> str | None:
     """ "ah-tk-19841985-222" from the masthead's chamber and session and the item's number;
     None when either is missing."""
     m = pattern("masthead_session").search(text[:2000])
-    if m is None or number is None or int(m["b"]) != int(m["a"]) + 1:
+    if m is None or number is None:
+        return None
+    second = m["b"] or m["a"]  # "Zitting 1977": a session of one year is written 19771977
+    if int(second) not in (int(m["a"]), int(m["a"]) + 1):
         return None
     chamber = "tk" if m["chamber"] == "Tweede" else "ek"
-    return f"ah-{chamber}-{m['a']}{m['b']}-{number}"
+    return f"ah-{chamber}-{m['a']}{second}-{number}"
