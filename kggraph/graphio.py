@@ -71,10 +71,15 @@ def serialize(graphs: Iterable[Graph], fmt: str, base: str = DEFAULT_BASE) -> by
             target = ds.graph(g.identifier)
             for t in g:
                 target.add(t)
+        if fmt == "json-ld":
+            from .jsonld import dumps
+
+            return dumps(ds)
+        lines = sorted(set(ds.serialize(format="nquads").splitlines()))
+        nquads = ("\n".join(lines) + "\n").encode()
         if fmt == "nquads":
-            lines = ds.serialize(format="nquads").splitlines()
-            return ("\n".join(sorted(set(lines))) + "\n").encode()
-        return ds.serialize(format=fmt).encode()
+            return nquads
+        return _trig(nquads)
     union = bind_prefixes(Graph(), base)
     for g in graphs:
         for t in g:
@@ -83,6 +88,17 @@ def serialize(graphs: Iterable[Graph], fmt: str, base: str = DEFAULT_BASE) -> by
         lines = union.serialize(format="nt").splitlines()
         return ("\n".join(sorted(set(line for line in lines if line))) + "\n").encode()
     return union.serialize(format=fmt).encode()
+
+
+def _trig(nquads: bytes) -> bytes:
+    """Sorted N-Quads as TriG by pyoxigraph's writer: the same quads, the same bytes
+    (rdflib's TriG writer follows the hash seed)."""
+    import pyoxigraph as ox
+
+    from .results import PREFIXES
+
+    quads = ox.parse(nquads, ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
 
 
 def write_graphs(
@@ -109,11 +125,14 @@ def read_dataset(
         fmt = format_for(path)
         if not path.is_file():
             raise InputError("no such file", path=str(path))
-        if fmt == "json-ld" and not allow_network:
-            _refuse_remote_contexts(path)
+        data = _local_jsonld(path) if fmt == "json-ld" else None
+        if data is not None and not allow_network:
+            _refuse_remote_contexts(data, path)
         try:
             with nullcontext() if allow_network else offline():
-                if fmt in QUAD_FORMATS:
+                if data is not None:  # kggraph's own context read from the package
+                    ds.parse(data=data, format=fmt)
+                elif fmt in QUAD_FORMATS:
                     ds.parse(path, format=fmt)
                 else:
                     ds.graph(path.resolve().as_uri()).parse(path, format=fmt)
@@ -124,16 +143,22 @@ def read_dataset(
     return ds
 
 
-def _refuse_remote_contexts(path: Path) -> None:
+def _local_jsonld(path: Path) -> str:
+    """The JSON-LD file with kggraph's published context IRI replaced by the shipped copy."""
+    from .jsonld import with_local_context
+
+    try:
+        return with_local_context(path.read_bytes())
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"cannot parse json-ld: {exc}", path=str(path)) from exc
+
+
+def _refuse_remote_contexts(data: str, path: Path) -> None:
     import json
 
     from .offline import NetworkRefused, remote_contexts
 
-    try:
-        doc = json.loads(path.read_bytes())
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"cannot parse json-ld: {exc}", path=str(path)) from exc
-    contexts = remote_contexts(doc)
+    contexts = remote_contexts(json.loads(data))
     if contexts:
         raise NetworkRefused(
             f"JSON-LD @context {contexts[0]!r} refused: kggraph does not fetch contexts "

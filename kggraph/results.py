@@ -86,6 +86,8 @@ def render(answer: Answer, fmt: str, base: str | None = None) -> bytes:
             raise QueryError(
                 f"a graph (CONSTRUCT/DESCRIBE) is written as {', '.join(GRAPH_FORMATS)}"
             )
+        if name == "jsonld":
+            return _jsonld(answer)
         out = ox.serialize(answer, format=GRAPH_FORMATS[name], prefixes=PREFIXES)
         return out or b""
     if fmt in GRAPH_FORMATS:
@@ -101,6 +103,17 @@ def render(answer: Answer, fmt: str, base: str | None = None) -> bytes:
         rows = [[_short(sol[v], base) for v in variables] for sol in answer]
         return (format_table(variables, rows) + "\n").encode("utf-8")
     return answer.serialize(format=RESULT_FORMATS[fmt]) or b""
+
+
+def _jsonld(triples: list[ox.Triple]) -> bytes:
+    """Triples as JSON-LD compacted with kggraph's published context (``kggraph.jsonld``)."""
+    from rdflib import Dataset
+
+    from .jsonld import dumps
+
+    ds = Dataset()
+    ds.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    return dumps(ds)
 
 
 def _short(term: object, base: str | None) -> str | None:

@@ -1,0 +1,135 @@
+"""Every export format of every fixture corpus: the same bytes in every process, and read
+by two independent RDF parsers (rdflib and pyoxigraph) as the same quads (issue 10).
+
+Two child processes with different ``PYTHONHASHSEED`` build the text, PDF and OCR
+fixtures and write each corpus as ``kggraph build -o`` does (.ttl, .trig, .nt, .nq,
+.jsonld) and as ``kggraph export --store`` does (.nq, .trig).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import FIXTURES
+from rdflib import Dataset
+
+from kggraph.jsonld import CONTEXT_IRI, with_local_context
+
+CORPORA = {"text": FIXTURES / "text", "pdf": FIXTURES / "pdf", "ocr": FIXTURES / "ocr"}
+FILE_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
+STORE_FORMATS = (".nq", ".trig")
+
+WRITER = """
+import sys
+from pathlib import Path
+from kggraph.graphio import serialize, FORMATS
+from kggraph.pipeline import Failure, process_many
+from kggraph.store import CorpusStore
+
+out = Path(sys.argv[1])
+for name, folder in zip(sys.argv[2::2], sys.argv[3::2]):
+    # a file the parser cannot read is left out, as `kggraph build` leaves it out
+    results = [r for r in process_many([folder], validate=False) if not isinstance(r, Failure)]
+    assert results, folder
+    graphs = [r.graph for r in results]
+    for ext in sys.argv[-1].split(","):
+        (out / f"{name}{ext}").write_bytes(serialize(graphs, FORMATS[ext]))
+    store = CorpusStore.open(out / f"{name}.oxigraph")
+    for r in results:
+        store.replace(str(r.graph.identifier), r.graph.serialize(format="nt", encoding="utf-8"))
+    for ext in (".nq", ".trig"):
+        store.export(out / f"{name}.store{ext}")
+"""
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same exports written by two processes with different hash seeds, in parallel."""
+    dirs = (tmp_path_factory.mktemp("seed1"), tmp_path_factory.mktemp("seed2"))
+    corpora = [str(a) for name, folder in CORPORA.items() for a in (name, folder)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(d), *corpora, ",".join(FILE_FORMATS)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stderr=subprocess.PIPE,
+        )
+        for d, seed in zip(dirs, ("1", "4242"), strict=True)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode(errors="replace")[-3000:]
+    return dirs
+
+
+def names() -> list[str]:
+    files = [f"{c}{e}" for c in CORPORA for e in FILE_FORMATS]
+    return files + [f"{c}.store{e}" for c in CORPORA for e in STORE_FORMATS]
+
+
+OX_FORMAT = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+RDFLIB_FORMAT = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+}
+
+
+@pytest.mark.parametrize("name", names())
+def test_export_is_byte_identical_across_hash_seeds(name: str, exports: tuple[Path, Path]) -> None:
+    a, b = (d / name for d in exports)
+    assert a.read_bytes() == b.read_bytes(), name
+    assert a.stat().st_size > 1000
+
+
+def _quads(data: bytes, ext: str) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """The quads, once as rdflib reads them and once as pyoxigraph reads them."""
+    if ext == ".jsonld":
+        data = with_local_context(data).encode()
+    ds = Dataset()
+    ds.parse(data=data, format=RDFLIB_FORMAT[ext])
+    nquads = ds.serialize(format="nquads", encoding="utf-8")
+    default = ox.NamedNode("urn:x-rdflib:default")
+    by_rdflib = {
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        if q.graph_name == default
+        else q
+        for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)
+    }
+    return by_rdflib, set(ox.parse(data, OX_FORMAT[ext]))
+
+
+@pytest.mark.parametrize("name", names())
+def test_export_reads_the_same_in_rdflib_and_pyoxigraph(
+    name: str, exports: tuple[Path, Path]
+) -> None:
+    ext = Path(name).suffix
+    data = (exports[0] / name).read_bytes()
+    by_rdflib, by_ox = _quads(data, ext)
+    assert by_rdflib == by_ox
+    assert len(by_ox) > 100
+    if ext in (".trig", ".nq", ".jsonld"):  # one named graph per document
+        assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in by_ox)
+
+
+def test_jsonld_names_the_published_context_and_is_compact(exports: tuple[Path, Path]) -> None:
+    import json
+
+    doc = json.loads((exports[0] / "text.jsonld").read_bytes())
+    assert doc["@context"] == CONTEXT_IRI
+    first = doc["@graph"][0]["@graph"][0]
+    assert any(k.startswith(("schema:", "kgo:", "dcterms:")) for k in first)
+    with pytest.raises(SyntaxError, match="remote context"):
+        list(ox.parse((exports[0] / "text.jsonld").read_bytes(), ox.RdfFormat.JSON_LD))
