@@ -205,7 +205,12 @@ DESCRIBE = f"DESCRIBE <{ID}kamerstuk/kst-33529-1219>"
         ),
         (CONSTRUCT, [], "turtle", b"@prefix dcterms: <http://purl.org/dc/terms/> ."),
         (DESCRIBE, [], "ntriples", b'"kst-33529-1219" .\n'),
-        (DESCRIBE, [], "jsonld", b'"@id":"https://w3id.org/kggraph/id/kamerstuk/kst-33529-1219"'),
+        (
+            DESCRIBE,
+            [],
+            "jsonld",
+            b'"@context": "https://w3id.org/kggraph/context.jsonld",\n "@id": "https://w3id.org/kggraph/id/kamerstuk/kst-33529-1219"',
+        ),
     ],
 )
 def test_ask_construct_describe_answer_alike_on_files_store_and_servers(
