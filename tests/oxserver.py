@@ -44,8 +44,9 @@ class Server:
 
 
 @contextmanager
-def running(folder: Path, union: bool = True) -> Iterator[Server]:
-    """An Oxigraph server storing into ``folder``; ``union``: ``--union-default-graph``."""
+def running(folder: Path, union: bool = True, store: Path | None = None) -> Iterator[Server]:
+    """An Oxigraph server storing into ``folder``; ``union``: ``--union-default-graph``;
+    ``store``: serve this existing store read-only instead (``serve-read-only``)."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("the `oxigraph` server command is not installed (pip install oxigraph)")
@@ -54,6 +55,8 @@ def running(folder: Path, union: bool = True) -> Iterator[Server]:
     log_path = folder / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
     args = [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
+    if store is not None:
+        args[1:4] = ["serve-read-only", "--location", str(store)]
     proc = subprocess.Popen(
         [*args, *(["--union-default-graph"] if union else [])],
         stdout=log,

@@ -255,3 +255,30 @@ def test_hostile_document_title_and_links(browser: Chromium, hostile: Served) ->
     )
     assert quote == ['https://example.org/a"><script>alert(6)</script>']
     assert browser.problems() == []
+
+
+def test_yasgui_runs_a_bundled_query(browser: Chromium, served: Served) -> None:
+    import json
+
+    _visit(browser, served, "/query?q=01-askers", "document.body.dataset.ready === '1'")
+    # the example buttons are the bundled queries; one opens its query in a new tab
+    assert browser.js("document.querySelectorAll('#examples button').length") == 14
+    browser.js("document.querySelector('#examples button[data-query=\"04-dates\"]').click()")
+    assert browser.js("kgYasgui.getTab().getName()") == "04-dates"
+    assert browser.js("kgYasgui.getTab().getQuery()").startswith(
+        "# title: When the questions were submitted and answered"
+    )
+    browser.js("document.querySelector('.yasqe_queryButton').click()")
+    browser.wait_for("document.querySelectorAll('.yasr .dataTable tbody tr').length > 0")
+    expected = json.loads(served.sparql(browser.js("kgYasgui.getTab().getQuery()")).body)
+    rows = len(expected["results"]["bindings"])
+    assert browser.js("document.querySelectorAll('.yasr .dataTable tbody tr').length") == min(
+        rows, 50
+    )
+    first = browser.js(
+        "[...document.querySelectorAll('.yasr .dataTable tbody tr')[0].cells].map(c => c.innerText)"
+    )
+    assert expected["results"]["bindings"][0]["docId"]["value"] in first
+    browser.screenshot(ARTIFACTS / "serve-yasgui.png")
+    assert browser.problems() == []
+    assert _foreign(browser, served) == []

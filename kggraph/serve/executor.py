@@ -307,6 +307,9 @@ class RemoteExecutor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> tuple[str, bytes]:
+        from .guard import check_query
+
+        await self._run(check_query, query)  # the endpoint behind reaches out as it likes
         accept = ", ".join(t for t in (solutions_type, graph_type) if t)
         fields = [("query", query)]
         fields += [("default-graph-uri", g) for g in default_graphs or ()]

@@ -147,7 +147,9 @@ class SparqlEndpoint:
             return _text(400, "give the query as the body or as a parameter, not both")
         accept = request.headers.get("accept")
         if query is None:
-            if request.method == "GET" and "text/html" in (accept or ""):
+            if request.method == "POST":
+                return _text(400, "The URL query parameter query must be set")
+            if "text/html" in (accept or ""):
                 return RedirectResponse("/query", status_code=303)
             return self.description(request, accept)
         default_graphs = [v for k, v in fields if k == "default-graph-uri"] or None
@@ -177,7 +179,7 @@ class SparqlEndpoint:
             return _text(400, str(exc))
         if media in CHARSET:
             media += "; charset=utf-8"
-        return Response(body, media_type=media)
+        return Response(body, headers={"Content-Type": media})  # no charset added to the rest
 
     def description(self, request: Request, accept: str | None) -> Response:
         """The SPARQL 1.1 Service Description of this endpoint (no query given)."""
@@ -203,7 +205,7 @@ class SparqlEndpoint:
                 )
         fmt = ox.RdfFormat.from_media_type(graph)
         assert fmt is not None
-        return Response(ox.serialize(triples, format=fmt), media_type=graph)
+        return Response(ox.serialize(triples, format=fmt), headers={"Content-Type": graph})
 
 
 def _not_acceptable(offered: Sequence[str]) -> str:

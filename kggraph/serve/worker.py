@@ -2,8 +2,8 @@
 
 Oxigraph cannot interrupt a query from Python, so the server runs every query in one of
 these processes and kills the process when its time is up (``executor.WorkerPool``). The
-worker imports only pyoxigraph and the standard library, so it starts in a fraction of a
-second. Jobs and replies are pickled tuples on the child's stdin and stdout:
+worker imports pyoxigraph, the query guard and the standard library, so it starts in a
+second or so. Jobs and replies are pickled tuples on the child's stdin and stdout:
 
 - ``("rows", query)`` → ``("rows", variables, rows)``: lexical values (``None`` unbound);
 - ``("results", query, solutions_type, graph_type, default_graphs, named_graphs)`` →
@@ -15,7 +15,7 @@ second. Jobs and replies are pickled tuples on the child's stdin and stdout:
 Endpoint queries (``results``) are anyone's: before one runs, ``kggraph.sparql_guard``
 refuses what would write or reach outside the store (SERVICE, LOAD and other updates,
 FROM of a URL or file), inside the worker, so that parsing a huge query text is under the
-time limit too. Without that module the endpoint runs nothing.
+time limit too. The worker has no network at all (``kggraph.offline.go_offline``).
 
     python -m kggraph.serve.worker STORE_PATH [MAX_BYTES] [MEMORY_MB]
 """
@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
+
+from kggraph.serve.guard import Refused, check_query
 
 #: Turtle and TriG get the project's prefixes; the other formats are written as Oxigraph
 #: server writes them.
@@ -85,25 +87,6 @@ def run_rows(store: ox.Store, query: str) -> tuple[Any, ...]:
     return ("rows", variables, rows)
 
 
-class Refused(Exception):
-    """The query was not run (its construct is named in the message)."""
-
-
-def check(query: str) -> None:
-    """Refuse a query that would write or reach the network or the file system."""
-    try:
-        from kggraph.sparql_guard import check_query
-    except ImportError:
-        raise Refused(
-            "the SPARQL endpoint needs kggraph.sparql_guard (issue 13) to check queries "
-            "before they run, and this installation has none"
-        ) from None
-    try:
-        check_query(query)
-    except Exception as exc:  # noqa: BLE001 - its QueryRefused, or a parse error
-        raise Refused(str(exc)) from exc
-
-
 def run_results(
     store: ox.Store,
     query: str,
@@ -113,7 +96,7 @@ def run_results(
     named_graphs: Sequence[str] | None,
     max_bytes: int,
 ) -> tuple[Any, ...]:
-    check(query)
+    check_query(query)
     result = store.query(
         query, default_graph=_graphs(default_graphs), named_graphs=_graphs(named_graphs)
     )
@@ -177,6 +160,12 @@ def _die_with_parent() -> None:
 
 def main(argv: Sequence[str]) -> int:
     _die_with_parent()
+    # No query needs the network: take it away from this process (an audit hook for Python
+    # code and, on Linux, a network namespace of its own, where Oxigraph's SERVICE client
+    # finds no network either).
+    from kggraph.offline import go_offline
+
+    go_offline()
     path = argv[0]
     max_bytes = int(argv[1]) if len(argv) > 1 else 64_000_000
     memory_mb = int(argv[2]) if len(argv) > 2 else 0
