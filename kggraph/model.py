@@ -308,6 +308,7 @@ class Mention:
     span: Span
     block: str | None
     article: str | None = None
+    names: tuple[str, ...] = ()  # a law found by its title's shape: its title, abbreviation
 
 
 @dataclass(frozen=True)

@@ -366,9 +366,23 @@ class _Builder:
                 self.add(node, KGO.submitterName, Literal(name))
                 self.add(mention, KGO.submitterName, Literal(name))
 
+    def law_by_title(self, target: URIRef, names: tuple[str, ...]) -> None:
+        """A law the vocabulary does not know, found by its title: typed as a law, named
+        by its title (the first one written in this document), other names as alt labels."""
+        self.add(target, RDF.type, ELI.LegalResource)
+        self.add(target, RDF.type, SCHEMA.Legislation)
+        for name in names:
+            label = Literal(name, lang="nl")
+            if (target, SKOS.prefLabel, None) not in self.g:
+                self.add(target, SKOS.prefLabel, label)
+            elif (target, SKOS.prefLabel, label) not in self.g:
+                self.add(target, SKOS.altLabel, label)
+
     def mentions(self) -> None:
         for mo in self.d.mentions:
             target = self.concept(mo.concept)
+            if mo.names:
+                self.law_by_title(target, mo.names)
             holders = self.block_nodes(mo.block)
             node = self.mention(mo.span, target, holders[0], mo.surface)
             self.references(holders, target)

@@ -38,6 +38,7 @@ from .blocks import Block, block_at, expand_numbers, find_blocks
 from .citations import find_mentions, find_motions, footnote_citations, text_citations
 from .header import header_kind, parse_header
 from .items import find_items, item_identifier
+from .laws import find_law_titles
 from .selfcheck import (
     check_answered,
     check_footnotes,
@@ -245,6 +246,7 @@ def parse(
     footnote_texts = {f.number: f.text for f in ct.footnotes}
     motions = find_motions(text, span_of, block_of, markers, footnote_texts)
     mentions = find_mentions(text, span_of, block_of, lexicon)
+    mentions += find_law_titles(text, span_of, block_of, lexicon, mentions)
     for f in ct.footnotes:
         mentions += find_mentions(
             f.text,

@@ -287,6 +287,20 @@ ARTICLE_BEFORE = re.compile(
 )
 
 
+def law_article(text: str, start: int, end: int) -> str | None:
+    """The article named with the law at ``text[start:end]``: "artikel 1 van de Grondwet",
+    "het eerste artikel van de Grondwet", "Grondwet artikel 1"."""
+    window = text[max(0, start - 90) : start]
+    before = ARTICLE_BEFORE.search(window)
+    if before:
+        return str(before["art"])
+    ordinal = ARTICLE_BY_ORDINAL.search(window)
+    if ordinal and ordinal["ordinal"].lower() in dutch()["ordinals"]:
+        return str(dutch()["ordinals"][ordinal["ordinal"].lower()])
+    after = ARTICLE_AFTER.match(text, end)  # "NIS directive 2; onder andere art 21 (2)"
+    return str(after["art"]) if after else None
+
+
 def find_mentions(
     text: str,
     span_of: SpanOf,
@@ -299,17 +313,7 @@ def find_mentions(
     seen: set[tuple[str, str | None, str | None]] = set()
     for scheme in schemes:
         for concept, start, end in lexicon.find(scheme, text):
-            article = None
-            if scheme == "laws":
-                window = text[max(0, start - 90) : start]
-                before = ARTICLE_BEFORE.search(window)
-                article = before["art"] if before else None
-                ordinal = None if before else ARTICLE_BY_ORDINAL.search(window)
-                if ordinal and ordinal["ordinal"].lower() in dutch()["ordinals"]:
-                    article = str(dutch()["ordinals"][ordinal["ordinal"].lower()])
-                after = None if article else ARTICLE_AFTER.match(text, end)
-                if after:  # "NIS directive 2; onder andere art 21 (2)", "Grondwet artikel 1"
-                    article = after["art"]
+            article = law_article(text, start, end) if scheme == "laws" else None
             block = block_of(start)
             key = (concept.key, article, block)
             if key in seen:
