@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 from .iri import Minter
 from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
 from .model import Citation, Document, KamerstukRef, PersonName, Post, Span
+from .names import preferred_family, preferred_label, preferred_post, tidy
 
 KGO = Namespace("https://w3id.org/kggraph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -95,6 +96,17 @@ class _Builder:
             return self.m.key(str(o)[len(DEFAULT_BASE) :])
         return o
 
+    def names(
+        self, node: URIRef, pref: URIRef, preferred: str, written: str, lang: str | None
+    ) -> None:
+        """The preferred name of a shared node (the same in every document, see
+        ``kggraph.names``) and, when this document spells it otherwise, that spelling
+        as ``skos:altLabel``."""
+        self.add(node, pref, Literal(preferred, lang=lang))
+        spelled = " ".join(written.split())
+        if spelled != preferred:
+            self.add(node, SKOS.altLabel, Literal(spelled, lang=lang))
+
     def mention(self, span: Span, target: URIRef, where: URIRef, surface: str | None) -> URIRef:
         k = 0
         node = self.m.mention(self.d.identifier, span.start)
@@ -171,8 +183,8 @@ class _Builder:
         party_iri = self.party(party) if party else None
         node = self.m.person(family, party_iri.rsplit("/", 1)[-1] if party_iri else None)
         self.add(node, RDF.type, SCHEMA.Person)
-        self.add(node, SCHEMA.name, Literal(written))
-        self.add(node, SCHEMA.familyName, Literal(family))
+        self.names(node, SCHEMA.name, preferred_family(family), written, None)
+        self.add(node, SCHEMA.familyName, Literal(preferred_family(family)))
         self.add(node, SCHEMA.givenName, Literal(given) if given else None)
         self.add(node, SCHEMA.memberOf, party_iri)
         return node
@@ -183,7 +195,7 @@ class _Builder:
             return self.concept(concept.key)
         node = self.m.party(name)
         self.add(node, RDF.type, SCHEMA.PoliticalParty)
-        self.add(node, SKOS.prefLabel, Literal(name, lang="nl"))
+        self.names(node, SKOS.prefLabel, tidy(name), name, "nl")
         return node
 
     def post(self, post: Post) -> URIRef:
@@ -193,11 +205,9 @@ class _Builder:
         key = known.key.rsplit("/", 1)[-1] if known else None
         node = self.m.post(post.role, key or post.portfolio)
         self.add(node, RDF.type, ORG.Post)
-        label = Literal(post.label, lang="nl")
-        existing = self.g.value(node, SKOS.prefLabel)
-        # Two spellings of one post ("…, Welzijn en Sport" / "… Welzijn en Sport"): the first
-        # seen is the preferred label, the others alternatives.
-        self.add(node, SKOS.prefLabel if existing in (None, label) else SKOS.altLabel, label)
+        parent = self.lex.concepts.get(portfolio.parent) if portfolio and portfolio.parent else None
+        pref = preferred_post(post.role, ministry, portfolio, parent)
+        self.names(node, SKOS.prefLabel, pref or preferred_label(post.label), post.label, "nl")
         self.add(node, KGO.role, Literal(post.role))
         if ministry:
             self.add(node, ORG.postIn, self.concept(ministry.key))
