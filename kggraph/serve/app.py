@@ -150,10 +150,16 @@ def _bundled_text(q: Any, params: dict[str, str], base: str) -> str:
 
 
 async def _warm(site: Site) -> None:
+    import time
+
+    start = time.perf_counter()
     try:
         await pages.warm(site)
     except KggraphError as exc:  # a page will show the same error when asked
-        print(f"kggraph serve: warming the cache stopped: {exc}", file=sys.stderr)
+        print(f"kggraph serve: warming the cache stopped: {exc}", file=sys.stderr, flush=True)
+        return
+    took = time.perf_counter() - start
+    print(f"kggraph serve: whole-store queries warmed in {took:.1f} s", file=sys.stderr, flush=True)
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -208,11 +214,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Mount("/static", static, name="static"),
         *(Route(f"/{kind}", pages.index) for kind in pages.INDEXES),
         Route("/doc/{key:path}", pages.document),
-        Route("/person/{key:path}", pages.person),
-        Route("/party/{key:path}", pages.party),
-        Route("/ministry/{key:path}", pages.ministry),
-        Route("/law/{key:path}", pages.law),
-        Route("/outlet/{key:path}", pages.outlet),
+        *(Route(f"/{kind}/{{key:path}}", pages.entity) for kind in pages.ENTITIES),
         Route("/{kind}/{key:path}", pages.resource),
     ]
     app = Starlette(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import Counter
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,7 +18,7 @@ from ..network import CitationData, DocInfo, Filters, TargetInfo, analyse, citat
 from .insights import INSIGHTS, Insight, Plot, Table
 from .site import Site
 
-DEFAULT_TOP, MAX_TOP = 40, 150
+DEFAULT_TOP, MAX_TOP, PER_TARGET = 40, 100, 10
 
 
 def _site(request: Request) -> Site:
@@ -51,7 +50,9 @@ async def warm_insights(site: Site) -> None:
     for insight in INSIGHTS.values():
         for plot in insight.plots:
             await _svg(site, insight, plot)
-    await _years(site)
+    years = await _years(site)
+    if years:
+        await _explorer(site, years[0], DEFAULT_TOP)
 
 
 async def insights_index(request: Request) -> Response:
@@ -120,34 +121,49 @@ async def _network_args(request: Request) -> tuple[int, int, list[int]]:
 
 
 async def network_data(site: Site, year: int, top: int) -> CitationData:
-    """The citations of ``year`` restricted to the ``top`` things cited most."""
-    rows = await site.select("insight-network", {"year": str(year)})
-    cited_by = Counter(r["target"] for r in rows)
-    keep = {t for t, _ in sorted(cited_by.items(), key=lambda kv: (-kv[1], kv[0] or ""))[:top]}
+    """The ``top`` things cited by the most documents answered in ``year``, each with at
+    most ``PER_TARGET`` of those documents (the newest): a bounded network, whatever the
+    size of the store."""
+    ranked = await site.select("insight-network-top", {"year": str(year)}, limit=top)
+    citing = await asyncio.gather(
+        *(
+            site.select(
+                "insight-network-citing",
+                {"target": str(r["target"]), "year": str(year)},
+                limit=PER_TARGET * 3,  # a row per kind: a motion is also a Kamerstuk
+            )
+            for r in ranked
+        )
+    )
     docs: dict[str, DocInfo] = {}
     targets: dict[str, TargetInfo] = {}
     edges = []
-    for r in rows:
-        doc, target = r["doc"] or "", r["target"] or ""
-        if target not in keep:
+    for r, rows in zip(ranked, citing, strict=True):
+        target = r["target"] or ""
+        kinds = sorted({x["kind"] or "" for x in rows}, key=_rank)
+        if not rows:
             continue
-        docs.setdefault(
-            doc,
-            DocInfo(
+        first = rows[0]
+        label, url = first["targetLabel"] or target, first["targetUrl"] or ""
+        targets[target] = TargetInfo(target, kinds[0], tuple(kinds), label, url)
+        kept: list[str] = []
+        for x in rows:
+            doc = x["doc"] or ""
+            if doc in kept or len(kept) >= PER_TARGET:
+                continue
+            kept.append(doc)
+            docs.setdefault(
                 doc,
-                r["docLabel"] or doc,
-                "answer",
-                (r["date"] or "")[:10],
-                r["title"] or "",
-                r["url"] or "",
-            ),  # fmt: skip
-        )
-        t = targets.get(target)
-        if t is None or _rank(r["kind"]) < _rank(t.kind):
-            kind = r["kind"] or ""
-            label, url = r["targetLabel"] or target, r["targetUrl"] or ""
-            targets[target] = TargetInfo(target, kind, (kind,), label, url)
-        edges.append((doc, target))
+                DocInfo(
+                    doc,
+                    x["docLabel"] or doc,
+                    "answer",
+                    (x["date"] or "")[:10],
+                    x["title"] or "",
+                    x["url"] or "",
+                ),  # fmt: skip
+            )
+            edges.append((doc, target))
     return CitationData(docs, targets, tuple(dict.fromkeys(edges)))
 
 
@@ -170,19 +186,25 @@ async def network_page(request: Request) -> Response:
             top=top,
             years=years,
             max_top=MAX_TOP,
+            per_target=PER_TARGET,
             nodes=len(data.docs) + len(data.targets),
             edges=len(data.edges),
-            queries=["insight-years", "insight-network"],
+            queries=["insight-years", "insight-network-top", "insight-network-citing"],
         )
     )
 
 
 async def network_explorer(request: Request) -> Response:
     """The explorer page itself (shown in the insight page's frame)."""
-    from ..network_page import page_data, render_page
-
     site = _site(request)
     year, top, _ = await _network_args(request)
+    page = await _explorer(site, year, top)
+    return HTMLResponse(page, headers={"Content-Security-Policy": _meta_csp(page)})
+
+
+async def _explorer(site: Site, year: int, top: int) -> str:
+    from ..network_page import page_data, render_page
+
     key = f"explorer:{year}:{top}"
     page = site.drawings.get(key)
     if page is None:
@@ -196,8 +218,7 @@ async def network_explorer(request: Request) -> Response:
 
         page = await asyncio.to_thread(draw)
         site.drawings.put(key, page)
-    csp = _meta_csp(page)
-    return HTMLResponse(page, headers={"Content-Security-Policy": csp})
+    return page
 
 
 def _meta_csp(page: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -46,24 +47,22 @@ def _key(request: Request) -> str:
     return key
 
 
-#: The home page's queries: (name, limit).
-HOME = (("home-counts", None), ("parties-index", 12), ("ministries-index", 12))
+#: The home page's queries (the lists shared with the list pages).
+HOME = ("home-counts", "parties-index", "ministries-index")
 
 
 async def home(request: Request) -> Response:
     site = _site(request)
-    counts, parties, ministries = await asyncio.gather(
-        *(site.select(name, limit=limit) for name, limit in HOME)
-    )
+    counts, parties, ministries = await asyncio.gather(*(site.select(name) for name in HOME))
     total = sum(int(r["documents"] or 0) for r in counts)
     return _html(
         site,
         "home.html",
         counts=counts,
         total=total,
-        parties=parties,
-        ministries=ministries,
-        queries=["home-counts", "parties-index", "ministries-index"],
+        parties=parties[:12],
+        ministries=ministries[:12],
+        queries=list(HOME),
     )
 
 
@@ -149,112 +148,61 @@ async def _listing(
     return rows, paging, more
 
 
-async def person(request: Request) -> Response:
-    site = _site(request)
-    iri = site.iri("person", _key(request))
-    p = {"person": iri}
-    info, posts = await asyncio.gather(site.select("person", p), site.select("person-posts", p))
-    docs, paging, more = await _listing(request, "person-docs", p)
-    if not info or (info[0]["name"] is None and info[0]["familyName"] is None and not docs):
-        raise HTTPException(404, "no such person in the store")
-    return _html(
-        site,
-        "person.html",
-        iri=iri,
-        info=info[0],
-        posts=posts,
-        docs=docs,
-        paging=paging,
-        more=more,
-        queries=["person", "person-posts", "person-docs"],
-    )
+@dataclass(frozen=True)
+class Entity:
+    """A kind of node with a page of its own: a one-row query for its facts, whole-list
+    queries shown beside them (by template name), and its documents, a page at a time."""
+
+    template: str
+    info: str
+    lists: tuple[tuple[str, str], ...]
+    docs: str
 
 
-async def party(request: Request) -> Response:
-    site = _site(request)
-    iri = site.iri("party", _key(request))
-    p = {"party": iri}
-    info, members = await asyncio.gather(site.select("party", p), site.select("party-members", p))
-    docs, paging, more = await _listing(request, "party-docs", p)
-    if not info or info[0]["label"] is None:
-        raise HTTPException(404, "no such party in the store")
-    return _html(
-        site,
-        "party.html",
-        iri=iri,
-        info=info[0],
-        members=members,
-        docs=docs,
-        paging=paging,
-        more=more,
-        queries=["party", "party-members", "party-docs"],
-    )
-
-
-async def ministry(request: Request) -> Response:
-    site = _site(request)
-    iri = site.iri("ministry", _key(request))
-    p = {"ministry": iri}
-    info, posts, years = await asyncio.gather(
-        site.select("ministry", p),
-        site.select("ministry-posts", p),
-        site.select("ministry-reply-times", p),
-    )
-    docs, paging, more = await _listing(request, "ministry-docs", p)
-    if not info or info[0]["label"] is None:
-        raise HTTPException(404, "no such ministry in the store")
-    return _html(
-        site,
+ENTITIES = {
+    "person": Entity("person.html", "person", (("posts", "person-posts"),), "person-docs"),
+    "party": Entity("party.html", "party", (("members", "party-members"),), "party-docs"),
+    "ministry": Entity(
         "ministry.html",
-        iri=iri,
-        info=info[0],
-        posts=posts,
-        years=years,
-        docs=docs,
-        paging=paging,
-        more=more,
-        queries=["ministry", "ministry-posts", "ministry-reply-times", "ministry-docs"],
+        "ministry",
+        (("posts", "ministry-posts"), ("years", "ministry-reply-times")),
+        "ministry-docs",
+    ),
+    "law": Entity("law.html", "law", (("articles", "law-articles"),), "law-docs"),
+    "outlet": Entity("outlet.html", "outlet", (), "outlet-docs"),
+}
+
+
+async def entity_context(site: Site, kind: str, iri: str, paging: Paging) -> dict[str, Any] | None:
+    """What the page of ``iri`` shows, or None when the store knows nothing of it."""
+    e = ENTITIES[kind]
+    p = {kind: iri}
+    info, *lists = await asyncio.gather(
+        site.select(e.info, p), *(site.select(q, p) for _, q in e.lists)
     )
+    docs, more = await site.page(e.docs, p, paging)
+    if not docs and not (info and any(info[0].values())):
+        return None
+    return {
+        "iri": iri,
+        "info": info[0],
+        "docs": docs,
+        "paging": paging,
+        "more": more,
+        "queries": [e.info, *(q for _, q in e.lists), e.docs],
+        **{name: rows for (name, _), rows in zip(e.lists, lists, strict=True)},
+    }
 
 
-async def law(request: Request) -> Response:
+async def entity(request: Request) -> Response:
+    """The page of a person, party, ministry, law or outlet."""
     site = _site(request)
-    iri = site.iri("law", _key(request))
-    p = {"law": iri}
-    info = await site.select("law", p)
-    docs, paging, more = await _listing(request, "law-docs", p)
-    if not info or (info[0]["label"] is None and not docs):
-        raise HTTPException(404, "no such law in the store")
-    return _html(
-        site,
-        "law.html",
-        iri=iri,
-        info=info[0],
-        docs=docs,
-        paging=paging,
-        more=more,
-        queries=["law", "law-docs"],
-    )
-
-
-async def outlet(request: Request) -> Response:
-    site = _site(request)
-    iri = site.iri("outlet", _key(request))
-    p = {"outlet": iri}
-    info = await site.select("outlet", p)
-    docs, paging, more = await _listing(request, "outlet-docs", p)
-    if not info or info[0]["label"] is None:
-        raise HTTPException(404, "no such outlet in the store")
-    return _html(
-        site,
-        "outlet.html",
-        iri=iri,
-        info=info[0],
-        docs=docs,
-        paging=paging,
-        more=more,
-        queries=["outlet", "outlet-docs"],
-    )
+    kind = request.url.path.split("/")[1]
+    iri = site.iri(kind, _key(request))
+    context = await entity_context(site, kind, iri, Paging.of(request.query_params.get("page")))
+    if context is None:
+        raise HTTPException(404, f"no such {kind} in the store")
+    return _html(site, ENTITIES[kind].template, **context)
 
 
 async def resource(request: Request) -> Response:
@@ -310,16 +258,18 @@ async def warm(site: Site) -> None:
     from the cache: the store does not change while it is served."""
     from .insight_pages import warm_insights
 
-    for name, limit in HOME:
-        await site.select(name, limit=limit)
-    for kind, (name, _) in INDEXES.items():
-        if kind == "doc":
-            years = await site.select("docs-years")
-            if years and years[0]["year"]:
-                await site.page(name, {"year": str(years[0]["year"])}, Paging())
-        else:
-            await site.page(name, {}, Paging())
+    for name in HOME:
+        await site.select(name)
+    years = await site.select("docs-years")
+    if years and years[0]["year"]:
+        await site.select("docs-index", {"year": str(years[0]["year"])})
+    lists = {kind: await site.select(name) for kind, (name, _) in INDEXES.items() if kind != "doc"}
     await warm_insights(site)
+    # the pages of the few parties and ministries, the cited laws and the most cited outlets
+    for kind, most in (("party", None), ("ministry", None), ("law", None), ("outlet", 30)):
+        for row in lists[kind][:most]:
+            if row[kind]:
+                await entity_context(site, kind, str(row[kind]), Paging())
 
 
 async def index(request: Request) -> Response:
@@ -337,7 +287,12 @@ async def index(request: Request) -> Response:
             raise HTTPException(404, "no such year")
         params["year"] = str(year)
         title = f"Documenten {year}"
-    rows, paging, more = await _listing(request, name, params)
+    # the whole list is one query (cached; the lists are bounded: one year of documents,
+    # the people, parties, ministries, laws, outlets), shown a page at a time
+    paging = Paging.of(request.query_params.get("page"))
+    everything = await site.select(name, params)
+    rows = everything[paging.offset : paging.offset + paging.size]
+    more = len(everything) > paging.offset + paging.size
     return _html(
         site,
         "index.html",
