@@ -3,7 +3,8 @@
 Named steps, each a small function over :class:`Mapped` text so that every character
 keeps its source offset:
 
-- ``normalise_characters``: control characters, spaced accents ("Kostic´" → "Kostić"), NFC;
+- ``normalise_characters``: Unicode spaces folded, control characters, spaced accents
+  ("Kostic´" → "Kostić"), NFC;
 - ``furniture_spans``: running footers, id/ISSN lines, the masthead;
 - ``footnote_zones`` and ``split_footnotes``: footnote blocks at the foot of a page,
   taken out of the running text (which is rejoined) and kept as footnotes;
@@ -38,7 +39,14 @@ YEAR_PREFIX = re.compile(r"(?:19|20)\d\d$")
 
 
 def normalise_characters(m: Mapped) -> Mapped:
-    """Drop control characters, compose spaced accents, normalise to NFC."""
+    """Fold Unicode spaces and line separators, drop control characters, compose spaced
+    accents, normalise to NFC.
+
+    >>> normalise_characters(Mapped.of("Zo\\u2003nee,\\u3000\\u3000waarom\\u2029")).text
+    'Zo nee,  waarom\\n'
+    """
+    m = m.sub(pattern("unicode_line_break"), "\n")  # before control_chars takes U+0085
+    m = m.sub(pattern("unicode_space"), " ")
     m = m.sub(pattern("control_chars"), "")
 
     def compose(match: re.Match[str]) -> str:
