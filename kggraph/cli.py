@@ -52,8 +52,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _build_corpus(args)
     if not args.output:
         raise KggraphError("give -o OUT (graph file) or --store PATH (corpus store)")
-    if args.prune or args.jobs:
-        raise KggraphError("--prune and --jobs work with --store")
+    if args.prune or args.jobs or args.force:
+        raise KggraphError("--prune, --jobs and --force work with --store")
     if args.id and len(args.inputs) != 1:
         raise KggraphError("--id names one document: give exactly one input file")
     graphs, failures, violating = [], [], 0
@@ -123,6 +123,7 @@ def _build_corpus(args: argparse.Namespace) -> int:
         store,
         jobs=args.jobs or 0,
         prune=args.prune,
+        force=args.force,
         base=args.base,
         validate=not args.no_validate,
         push=remote.put if remote else None,
@@ -392,6 +393,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--prune",
         action="store_true",
         help="with --store: remove documents whose files are gone",
+    )
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="with --store: rebuild every file, also those built before by this same kggraph "
+        "(graphs built by another version, patterns, vocabularies or shapes are always rebuilt)",
     )
     b.add_argument(
         "--endpoint",

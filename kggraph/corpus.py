@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -139,6 +138,7 @@ class CorpusBuild:
     store: CorpusStore | None
     jobs: int = 0  # 0: default_jobs()
     prune: bool = False
+    force: bool = False  # rebuild every file, even unchanged ones built by this kggraph
     base: str = DEFAULT_BASE
     validate: bool = True
     push: Push | None = None  # e.g. RemoteStore.put: send each stored graph on
@@ -153,10 +153,11 @@ class CorpusBuild:
         progress = progress or Progress(len(paths))
         progress.total = len(paths)
         # graphs per content hash: a page of the archive may hold several items
-        known = Counter(self.store.hashes().values()) if self.store is not None else Counter()
+        known = self._graphs_by_hash()
         self._seen: set[str] = set()
         self._failed_names: set[str] = set()
         self._owner: dict[str, str] = {}
+        self._stale: dict[str, list[str]] = {}  # content hash → graphs to rebuild
         self._stored = 0
         todo: list[str] = []
         for path in paths:
@@ -166,12 +167,15 @@ class CorpusBuild:
                 self._fail(progress, path, f"{type(exc).__name__}: {exc}")
                 continue
             self._seen.add(digest)
-            if digest in known:
-                progress.total += known[digest] - 1
-                for _ in range(known[digest]):
+            docs, current = known.get(digest, ([], False))
+            if docs and current and not self.force:
+                progress.total += len(docs) - 1
+                for _ in docs:
                     progress.skipped(path)
             else:
                 todo.append(path)
+                if docs:
+                    self._stale[digest] = docs
         jobs = self.jobs or default_jobs()
         try:
             if jobs == 1 or len(todo) <= 1:
@@ -187,6 +191,20 @@ class CorpusBuild:
                 self.store.flush()
             progress.close()
         return progress
+
+    def _graphs_by_hash(self) -> dict[str, tuple[list[str], bool]]:
+        """Content hash → the store's graphs built from it, and whether every one of them
+        was built by the running kggraph (its code, patterns, vocabularies, shapes)."""
+        if self.store is None:
+            return {}
+        from .buildinfo import build_id
+
+        builds, current = self.store.builds(), build_id()
+        out: dict[str, tuple[list[str], bool]] = {}
+        for doc, digest in sorted(self.store.hashes().items()):
+            docs, fresh = out.get(digest, ([], True))
+            out[digest] = ([*docs, doc], fresh and builds.get(doc) == current)
+        return out
 
     def _parallel(self, todo: list[str], jobs: int, progress: Progress) -> None:
         """Build in worker processes, at most ``4 × jobs`` documents in flight."""
@@ -235,6 +253,14 @@ class CorpusBuild:
         progress.total += len(results) - 1  # the total counted files
         for result in results:
             self._store(progress, result)
+        # a rebuilt file no longer yields a graph it yielded before (the parser now names
+        # or splits it otherwise): that stale graph goes
+        made = {r.iri for r in results}
+        for digest in {r.content_hash for r in results}:
+            for doc in self._stale.pop(digest, []):
+                if doc not in made and self.store is not None:
+                    self.store.remove(doc)
+                    progress.removed(doc)
 
     def _store(self, progress: Progress, result: Built) -> None:
         first = self._owner.setdefault(result.iri, result.path)

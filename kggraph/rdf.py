@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
+from .buildinfo import build_id
 from .iri import Minter
 from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
 from .model import Citation, Document, KamerstukRef, PersonName, Post, Span
@@ -162,6 +163,7 @@ class _Builder:
         self.add(doc, KGO.aanhangselNumber, Literal(d.number) if d.number is not None else None)
         self.add(doc, KGO.zaaknummer, Literal(d.zaaknummer) if d.zaaknummer else None)
         self.add(doc, KGO.contentHash, Literal(self.hash) if self.hash else None)
+        self.add(doc, KGO.builtWith, Literal(build_id()) if self.hash else None)
         if d.source.path:
             self.add(doc, DCTERMS.source, Literal(PurePath(d.source.path).name))
         for ref in h.see_also:

@@ -53,6 +53,7 @@ PREFIXES = {
 }
 
 _HASHES = f"""SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{KGO}contentHash> ?h }} }}"""
+_BUILDS = f"""SELECT ?g ?b WHERE {{ GRAPH ?g {{ ?g <{KGO}builtWith> ?b }} }}"""
 _SOURCES = f"""SELECT ?g ?s WHERE {{ GRAPH ?g {{ ?g <{DCTERMS}source> ?s }} }}"""
 
 
@@ -99,6 +100,10 @@ class CorpusStore:
     def hashes(self) -> dict[str, str]:
         """Document IRI → content hash of the file it was built from."""
         return {s["g"].value: s["h"].value for s in self._select(_HASHES)}
+
+    def builds(self) -> dict[str, str]:
+        """Document IRI → what built its graph (``kgo:builtWith``, see kggraph.buildinfo)."""
+        return {s["g"].value: s["b"].value for s in self._select(_BUILDS)}
 
     def sources(self) -> dict[str, str]:
         """Document IRI → file name it was built from."""
