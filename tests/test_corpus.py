@@ -324,7 +324,7 @@ def test_cli_exit_codes_for_failures_and_usage(
     assert out.startswith("built 4, skipped 0, failed 1 of 5 document(s); ")
     assert f"  failed {corpus / 'leeg.txt'}: " in out
     assert main(["build", str(corpus), "--prune", "-o", str(tmp_path / "x.ttl")]) == 2
-    assert "--prune and --jobs work with --store" in capsys.readouterr().err
+    assert "--prune, --jobs and --force work with --store" in capsys.readouterr().err
     assert main(["query", "askers", str(tmp_path / "x.ttl"), "--store", path]) == 2
     assert main(["validate", "--store", path, "--doc", "ah-tk-20242025-999"]) == 2
     assert main(["query", "askers", "--store", str(tmp_path / "nothing")]) == 2
