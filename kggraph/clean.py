@@ -163,7 +163,14 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
         # pypdf puts a superscript after a line-final date on the next line:
         # "… van 9 augustus\n2 is al aangegeven"
         # (or before a comma: "Tajikistan\n3, Algerije4")
-        return before == "\n" and bool(re.match(r" [a-zà-ÿ]|, \S", text[q : q + 3]))
+        if before == "\n" and re.match(r" [a-zà-ÿ]|, \S", text[q : q + 3]):
+            return True
+        # … and a superscript after a closing quote or a sentence end opens the next line:
+        # "restitutiepolis verdwijnt\n1» en", "onder vuur»?\n1 Herkent u"
+        if before == "\n" and re.match(r"[»”’\"),.;:?!]", after):
+            return True
+        ended = re.search(r"[?!.»”]\s*$", text[max(0, p - 3) : p - 1])
+        return before == "\n" and ended is not None and bool(re.match(r" [A-ZÀ-Þ]", text[q : q + 2]))
     return False
 
 

@@ -62,6 +62,7 @@ class Lexicon:
                     self._exact.setdefault((c.scheme, label), c)
                 self._by_label.setdefault((c.scheme, _norm(label)), c)
         self._finders: dict[str, list[re.Pattern[str]]] = {}
+        self._compacts: dict[str, dict[str, Concept]] = {}
         self._hosts = {d: c for c in concepts for d in c.domains}
 
     def lookup(self, scheme: str, text: str) -> Concept | None:
@@ -77,7 +78,23 @@ class Lexicon:
             compact = re.sub(r"[.'’ ]", "", text)
             if compact and compact != text:
                 return self.lookup(scheme, compact)
+        if hit is None and scheme in ("ministries", "portfolios"):
+            # "Onderwijs, Cultuur enWetenschap": words glued by the extraction
+            return self._compact(scheme).get(re.sub(r"\W", "", text).casefold())
         return hit
+
+    def _compact(self, scheme: str) -> dict[str, Concept]:
+        """Labels of ``scheme`` without spaces and punctuation, lower case → concept."""
+        key = f"compact:{scheme}"
+        if key not in self._compacts:
+            self._compacts[key] = {
+                re.sub(r"\W", "", label).casefold(): c
+                for c in self.concepts.values()
+                if c.scheme == scheme
+                for label in c.labels
+                if len(label) > CASE_EXACT_MAX
+            }
+        return self._compacts[key]
 
     def outlet_for_host(self, host: str) -> Concept | None:
         """The outlet whose ``kgo:domain`` is ``host`` (or a parent domain of it)."""

@@ -52,7 +52,12 @@ def parse_askers(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Aske
 
 
 def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post, ...]:
-    """ "de Minister van A en de Staatssecretaris van B" → two posts."""
+    """ "de Minister van A en de Staatssecretaris van B" → two posts; so is "de Minister en
+    de Staatssecretaris van B" (the roles share the portfolio).
+
+    >>> [p.label for p in parse_posts("de Minister en de Staatssecretaris van Financiën", 0)]
+    ['Minister van Financiën', 'Staatssecretaris van Financiën']
+    """
     posts: list[Post] = []
     role = "Minister"
     pos = 0
@@ -61,6 +66,7 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
         parts.append((pos, sep.start()))
         pos = sep.end()
     parts.append((pos, len(text)))
+    waiting: list[tuple[str, int, int]] = []  # "de Minister en de Staatssecretaris van VWS"
     for a, b in parts:
         m = pattern("post").match(text[a:b])
         if not m or not (m["portfolio"] or m["bare"]) and not m["role"]:
@@ -70,9 +76,15 @@ def parse_posts(text: str, offset: int, span_of: SpanOf = _plain) -> tuple[Post,
         written = m["portfolio"] or m["bare"]  # "de Minister Justitie en Veiligheid" (1949)
         if written:
             portfolio = " ".join(written.split()).strip(" ,.")
-            posts.append(Post(role, portfolio, span_of(offset + a, offset + b), m["prep"] or "van"))
+            prep = m["prep"] or "van"
+            for other, c, d in waiting:  # roles that share this portfolio
+                posts.append(Post(other, portfolio, span_of(offset + c, offset + d), prep))
+            waiting = []
+            posts.append(Post(role, portfolio, span_of(offset + a, offset + b), prep))
         elif role == "Minister-President":
             posts.append(Post(role, "Algemene Zaken", span_of(offset + a, offset + b), "van"))
+        else:
+            waiting.append((role, a, b))
     return tuple(posts)
 
 
