@@ -170,7 +170,8 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
         if before == "\n" and re.match(r"[»”’\"),.;:?!]", after):
             return True
         ended = re.search(r"[?!.»”]\s*$", text[max(0, p - 3) : p - 1])
-        return before == "\n" and ended is not None and bool(re.match(r" [A-ZÀ-Þ]", text[q : q + 2]))
+        capital = re.match(r" [A-ZÀ-Þ]", text[q : q + 2])
+        return before == "\n" and ended is not None and capital is not None
     return False
 
 
