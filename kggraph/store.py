@@ -81,6 +81,8 @@ class CorpusStore:
                 "no store here (build one with `kggraph build … --store`)", path=str(p)
             )
         try:
+            if not read_only:  # `--store out/store` where out/ does not exist yet
+                p.parent.mkdir(parents=True, exist_ok=True)
             st = ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
         except OSError as exc:
             hint = " (is another kggraph process writing it?)" if "lock" in str(exc) else ""

@@ -140,12 +140,24 @@ GRAPH_QUERIES = [
 
 
 @pytest.mark.parametrize("query", GRAPH_QUERIES, ids=["describe", "construct"])
-def test_graphs_equal_the_oxigraph_server(served: Served, oxigraph: str, query: str) -> None:
+def test_graphs_equal_the_oxigraph_server(
+    served: Served,
+    oxigraph: str,
+    query: str,
+    fixture_store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     for accept in ("text/turtle", "application/n-triples", "application/ld+json",
                    "application/json", "application/rdf+xml", "application/n-quads"):  # fmt: skip
         ours, theirs = served.sparql(query, accept), _oxigraph(oxigraph, query, accept)
         _same(ours, theirs, body=False)
         assert _triples(ours) == _triples(theirs) != set()
+    # Turtle as `kggraph query --format turtle` writes it
+    (Path(tmp_path) / "q.rq").write_text(query)
+    assert served.sparql(query, "text/turtle").text == cli(
+        capsys, str(tmp_path / "q.rq"), "--store", str(fixture_store), "--format", "turtle"
+    )
     # without Accept, Oxigraph answers N-Quads; kggraph answers Turtle (the same triples)
     ours, theirs = served.sparql(query), _oxigraph(oxigraph, query, None)
     assert (ours.media_type, theirs.media_type) == ("text/turtle", "application/n-quads")

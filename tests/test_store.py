@@ -158,3 +158,10 @@ def test_default_graph_is_the_merge_of_the_document_graphs(
     store.remove(a)
     store.remove(b)
     assert merged(store) == set() and store.documents() == []
+
+
+def test_a_new_store_may_stand_in_a_folder_not_made_yet(tmp_path: Path) -> None:
+    """`kggraph build DIR --store out/store` on a fresh checkout, where out/ is not there."""
+    store = CorpusStore.open(tmp_path / "out" / "new" / "store")
+    assert (tmp_path / "out" / "new" / "store").is_dir()
+    assert store.documents() == []

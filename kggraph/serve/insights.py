@@ -180,11 +180,10 @@ def draw_lines(t: Table, ylabel: str, value: int, norm: bool = False) -> Any:
 def draw_year(t: Table) -> Any:
     from .plots import line_chart
 
-    series = {
-        "gemiddeld aantal dagen": {int(r[0]): float(r[2]) for r in t.rows},
-        "% binnen de norm": {int(r[0]): float(r[4]) for r in t.rows},
-    }
-    return line_chart(series, "dagen / procent", t.norm, f"norm: {t.norm:g} dagen")
+    series = {"gemiddeld aantal dagen": {int(r[0]): float(r[2]) for r in t.rows}}
+    notes = {int(r[0]): f"{r[4]:g}% binnen" for r in t.rows}
+    norm = f"norm: {t.norm:g} dagen" if t.norm else ""
+    return line_chart(series, "gemiddeld aantal dagen tot het antwoord", t.norm, norm, notes)
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,10 @@ def line_chart(
     ylabel: str,
     norm: float | None = None,
     norm_label: str = "",
+    notes: Mapping[int, str] | None = None,
 ) -> Figure:
-    """One line per series over the years, with a horizontal norm line."""
+    """One line per series over the years, with a horizontal norm line; ``notes`` label
+    the first series' points."""
     fig = Figure(figsize=(8.5, 4.2))
     ax = fig.subplots()
     for i, (name, points) in enumerate(series.items()):
@@ -77,6 +79,11 @@ def line_chart(
             color=COLOURS[i % len(COLOURS)],
             label=_short(name),
         )
+    first = next(iter(series.values()), {})
+    for year, note in (notes or {}).items():
+        if year in first:
+            ax.annotate(note, (year, first[year]), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7)  # fmt: skip
     if norm is not None:
         ax.axhline(norm, color=NORM_COLOUR, linestyle="--", linewidth=1.2, label=norm_label)
     ax.set_ylabel(ylabel)

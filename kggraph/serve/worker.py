@@ -34,23 +34,10 @@ import pyoxigraph as ox
 
 from kggraph.serve.guard import Refused, check_query
 
-#: Turtle and TriG get the project's prefixes; the other formats are written as Oxigraph
-#: server writes them.
-PREFIXES = {
-    "kgo": "https://w3id.org/kggraph/ontology#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "cito": "http://purl.org/spar/cito/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}
+#: Graphs in these formats are written as ``kggraph query`` writes them (each triple once,
+#: sorted, with the project's prefixes); the others as the Oxigraph server writes them.
+AS_THE_CLI = {"text/turtle": "turtle", "application/n-triples": "ntriples",
+              "application/rdf+xml": "rdfxml"}  # fmt: skip
 
 
 class TooLarge(Exception):
@@ -104,11 +91,13 @@ def run_results(
     if isinstance(result, ox.QueryTriples):
         if graph_type is None:
             return ("error", "not-acceptable", "graph")
-        fmt = ox.RdfFormat.from_media_type(graph_type)
-        assert fmt is not None
-        if fmt in _PREFIXED:
-            ox.serialize(result, out, fmt, prefixes=PREFIXES)
+        if graph_type in AS_THE_CLI:
+            from kggraph.results import graph_answer, render
+
+            out.write(render(graph_answer(result), AS_THE_CLI[graph_type]))
         else:
+            fmt = ox.RdfFormat.from_media_type(graph_type)
+            assert fmt is not None
             result.serialize(out, fmt)
         return ("results", graph_type, out.getvalue())
     if solutions_type is None:
