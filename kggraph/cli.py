@@ -320,6 +320,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .query import format_table
 
     golden = Path(args.golden)
+    for path, what in ((golden, "golden annotations"), (Path(args.fixtures), "fixtures")):
+        if not path.exists():
+            raise KggraphError(
+                f"no {what} here; the golden set and its documents come with a kggraph "
+                "checkout (tests/golden, tests/fixtures): run there, or give GOLDEN and "
+                "--fixtures",
+                path=str(path),
+            )
     sets = golden_sets(golden, holdout=args.holdout) if golden.is_dir() else {}
     if args.set:
         sets = {k: v for k, v in sets.items() if args.set.casefold() in k.casefold()}
