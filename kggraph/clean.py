@@ -77,6 +77,11 @@ def tidy_whitespace(m: Mapped) -> Mapped:
     return m.sub(pattern("blank_lines"), "\n\n")
 
 
+def unglue_function_words(m: Mapped) -> Mapped:
+    """Put back the space pypdf lost after a short word: "deWet" → "de Wet"."""
+    return m.sub(pattern("glued_function_word"), lambda x: x["w"] + " ")
+
+
 def repair_hyphenation(m: Mapped) -> Mapped:
     """Rejoin words hyphenated at a line end; keep the hyphen where it belongs to the word."""
     m = m.sub(pattern("hyphen_break"), "")
@@ -317,8 +322,9 @@ def clean(src: SourceText) -> CleanText:
     body = normalise_characters(body)
     body = tidy_whitespace(body)
     body = repair_hyphenation(body)
-    if archive_page(src.text):
-        body = repair_inline_hyphens(body)
+    # OCR keeps the columns' hyphens inside words; pypdf loses spaces after short words
+    repair = repair_inline_hyphens if archive_page(src.text) else unglue_function_words
+    body = repair(body)
     body = tidy_whitespace(body)
 
     numbers = [n for n, _ in footnotes]
