@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..archive import is_archive_page
 from ..clean import clean
-from ..dutch import dutch
+from ..dutch import dutch, parse_date
 from ..errors import NotKamervragenError
 from ..lexicon import Lexicon, load_lexicon
 from ..model import (
@@ -36,7 +36,7 @@ from ..model import (
 from ..patterns import pattern
 from .blocks import Block, block_at, expand_numbers, find_blocks
 from .citations import find_mentions, find_motions, footnote_citations, text_citations
-from .header import header_kind, parse_header
+from .header import header_kind, parse_askers, parse_header
 from .items import find_items, item_identifier
 from .laws import find_law_titles
 from .selfcheck import (
@@ -193,6 +193,9 @@ def parse(
         return ct.source_span(a, b)
 
     header = parse_header(header_text, 0, lexicon, span_of)
+    notice = next((b for b in blocks if b.kind == "mededeling"), None)
+    if notice is not None and not header.askers:
+        header = _with_notice_askers(header, text, notice, span_of)
     line = next((b for b in blocks if b.kind == "answerline"), None)
     if line is not None:  # the older layout: the answer line follows the questions
         header = _with_answer_line(header, text, line, lexicon, span_of)
@@ -287,6 +290,31 @@ def parse(
         findings=tuple(findings),
         unassigned=unassigned,
     )
+
+
+def _with_notice_askers(
+    header: Header, text: str, notice: Block, span_of: Callable[[int, int], Span]
+) -> Header:
+    """A notice (Mededeling) that names the askers, and the date of their questions, only
+    in its text: "Op 2 maart jl. hebben de leden X en Y (beiden Z) vragen gesteld …"."""
+    body = text[notice.start : notice.end]
+    m = pattern("postponement_body").search(body)
+    if m is None:
+        m = pattern("postponement_askers").search(body)
+        if m is None:
+            return header
+        return replace(
+            header, askers=parse_askers(m["askers"], notice.start + m.start("askers"), span_of)
+        )
+    askers = parse_askers(m["askers"], notice.start + m.start("askers"), span_of)
+    submitted = header.submitted
+    if submitted is None:
+        year = int(m["year"]) if m["year"] else header.received.year if header.received else None
+        asked = parse_date(f"{m['day']} {m['month']} {year}") if year else None
+        if asked and not m["year"] and header.received and asked > header.received:
+            asked = asked.replace(year=asked.year - 1)  # "jl." in January of a date in December
+        submitted = asked
+    return replace(header, askers=askers, submitted=submitted)
 
 
 def _with_answer_line(
