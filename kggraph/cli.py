@@ -9,7 +9,8 @@ Exit codes, one meaning each:
   could build and names each failed file), a bad argument, a malformed query;
 - 3 refused for safety, nothing done: a query that writes or reaches out (SERVICE, FROM,
   LOAD, …) without ``--allow-network``, a graph file whose JSON-LD context would be
-  fetched;
+  fetched, a ``--prune`` whose input is missing or empty or that would remove more than
+  10 % of the store without ``--yes``;
 - 4 a limit was reached: a query over ``--timeout`` or its memory, more rows than
   ``--max-rows`` (the first rows are printed);
 - 5 a store, endpoint or output file failed (unreachable, HTTP error, malformed response,
@@ -129,8 +130,17 @@ def _build_corpus(args: argparse.Namespace) -> int:
         push=remote.put if remote else None,
         unpush=remote.delete if remote else None,
         on_built=report,
+        dry_run=args.dry_run,
+        yes=args.yes,
     )
     progress = build.run(args.inputs, Progress(0, enabled=None if not args.quiet else False))
+    if args.dry_run:
+        _print(f"dry run: would build {len(build.todo)} file(s), skip {progress.skipped_count}")
+        for doc in build.pruned:
+            _print(f"would remove {doc}")
+        return EXIT_OK
+    for doc in build.pruned if not args.quiet else ():
+        _print(f"removed {doc}")
     _print(progress.summary())
     if progress.failures:
         return EXIT_ERROR
@@ -400,7 +410,18 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--prune",
         action="store_true",
-        help="with --store: remove documents whose files are gone",
+        help="with --store: remove documents whose files are gone (refused when an input "
+        "is missing or empty; exit 3)",
+    )
+    b.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --store: build and remove nothing; list what would be removed",
+    )
+    b.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --prune: remove even when more than 10%% of the store would go",
     )
     b.add_argument(
         "--force",

@@ -23,11 +23,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KggraphError, UnreachableError
+from .errors import KggraphError, Refused, UnreachableError
 from .lexicon import DEFAULT_BASE
 from .pipeline import DocumentResult, Failure, content_hash, expand_inputs
 from .progress import Progress
 from .store import CorpusStore
+
+PRUNE_SHARE = 0.10  # --prune asks for --yes before removing more of the store than this
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,22 @@ def _watch(parent: int) -> None:
 
 def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> list[Built] | Failure:
     """Build the documents of one file (in a worker): one for nearly every file, one per
-    Aanhangsel item for a page that prints several. Every error becomes a Failure with its
-    reason."""
-    from .pipeline import process_items
+    Aanhangsel item for a page that prints several. The work runs in a limited child
+    (time, memory, no network: :func:`kggraph.pipeline.process_items`); every error
+    becomes a Failure with its reason."""
+    from .limited import run_limited
+    from .pipeline import DOCUMENT_MEMORY_MB, DOCUMENT_TIMEOUT, DocumentTooLarge
 
     try:
-        results = process_items(path, base=base, validate=validate)
-        built = [_built(r) for r in results]
+        built: list[Built] = run_limited(
+            "kggraph.corpus.build_here",
+            (path, base, validate),
+            path=path,
+            timeout=DOCUMENT_TIMEOUT,
+            memory_mb=DOCUMENT_MEMORY_MB,
+            error=DocumentTooLarge,
+            what="building the document",
+        )
     except KggraphError as exc:
         return Failure(path, exc.reason if exc.path else str(exc))
     except (OSError, ValueError, RecursionError, MemoryError) as exc:
@@ -102,6 +113,14 @@ def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> lis
     except Exception as exc:  # noqa: BLE001 - a batch goes on past a bug in one document
         return Failure(path, f"internal error {type(exc).__name__}: {exc}")
     return built
+
+
+def build_here(path: str, base: str, validate: bool) -> list[Built]:
+    """The documents of one file as N-Triples, built in this process (the limited child
+    of :func:`build_one`): only bytes travel back, not graphs."""
+    from .pipeline import process_items
+
+    return [_built(r) for r in process_items(path, base=base, validate=validate, sandbox=False)]
 
 
 def _built(r: DocumentResult) -> Built:
@@ -145,10 +164,17 @@ class CorpusBuild:
     unpush: Remove | None = None  # e.g. RemoteStore.delete: for pruned graphs
     on_built: Callable[[Built], None] | None = None  # after a document is stored
     flush_every: int = 500  # flush the store's write buffers every N documents stored
+    dry_run: bool = False  # change nothing: ``todo`` and ``pruned`` say what would happen
+    yes: bool = False  # with prune: remove even more than ``prune_share`` of the store
+    prune_share: float = PRUNE_SHARE
 
     def run(
         self, inputs: Iterable[str | os.PathLike[str]], progress: Progress | None = None
     ) -> Progress:
+        inputs = list(inputs)
+        self.pruned: list[str] = []  # removed, or with dry_run what would be
+        if self.prune:
+            _check_prune_inputs(inputs)
         paths = [str(p) for p in expand_inputs(inputs)]
         progress = progress or Progress(len(paths))
         progress.total = len(paths)
@@ -176,6 +202,12 @@ class CorpusBuild:
                 todo.append(path)
                 if docs:
                     self._stale[digest] = docs
+        self.todo = todo
+        if self.dry_run:  # change nothing: say what would be built and removed
+            if self.prune and self.store is not None:
+                self._prune(progress)
+            progress.close()
+            return progress
         jobs = self.jobs or default_jobs()
         try:
             if jobs == 1 or len(todo) <= 1:
@@ -303,12 +335,28 @@ class CorpusBuild:
         """Remove graphs built from content no input has any more.
 
         A graph whose source file failed in this run is kept: a failure never deletes data.
+        With ``dry_run`` nothing is removed; more than ``prune_share`` of the store (and
+        more than one document) is removed only with ``yes``.
         """
         assert self.store is not None
         sources = self.store.sources()
-        for doc, digest in sorted(self.store.hashes().items()):
-            if digest in self._seen or sources.get(doc) in self._failed_names:
-                continue
+        hashes = self.store.hashes()
+        gone = [
+            doc
+            for doc, digest in sorted(hashes.items())
+            if digest not in self._seen and sources.get(doc) not in self._failed_names
+        ]
+        self.pruned = gone
+        if self.dry_run or not gone:
+            return
+        if len(gone) > 1 and len(gone) > self.prune_share * len(hashes) and not self.yes:
+            raise PruneRefused(
+                f"--prune would remove {len(gone)} of the store's {len(hashes)} document "
+                f"graphs (more than {self.prune_share:.0%}); nothing was removed. Check the "
+                "inputs, look with --dry-run, and confirm with --yes",
+                path=self.store.path,
+            )
+        for doc in gone:
             self.store.remove(doc)
             if self.unpush is not None:
                 try:
@@ -318,4 +366,28 @@ class CorpusBuild:
             progress.removed(doc)
 
 
-__all__ = ["Built", "CorpusBuild", "build_one", "default_jobs"]
+class PruneRefused(Refused):
+    """``--prune`` would remove what it must not: inputs missing or empty, or too much."""
+
+
+def _check_prune_inputs(inputs: list[str | os.PathLike[str]]) -> None:
+    """Refuse to prune when an input is missing or holds no documents (a mistyped path,
+    an unmounted disk, an empty folder): the store would be emptied."""
+    if not inputs:
+        raise PruneRefused("--prune needs inputs; nothing was removed")
+    for item in inputs:
+        p = Path(item)
+        if not p.exists():
+            raise PruneRefused(
+                "--prune refused: this input does not exist (mistyped, or a disk not "
+                "mounted?); nothing was built or removed",
+                path=str(p),
+            )
+        if p.is_dir() and next(iter(expand_inputs([p])), None) is None:
+            raise PruneRefused(
+                "--prune refused: this folder holds no documents; nothing was built or removed",
+                path=str(p),
+            )
+
+
+__all__ = ["Built", "CorpusBuild", "PruneRefused", "build_one", "default_jobs"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import InputError, KggraphError
+from .errors import InputError, KggraphError, LimitExceeded
 from .extract import SUPPORTED_SUFFIXES, extract
 from .lexicon import DEFAULT_BASE, load_lexicon
 from .model import Document
@@ -49,6 +49,30 @@ def content_hash(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+#: per-document limits; the real corpus' largest document has 131 blocks, 17 footnotes,
+#: 2,252 triples and 64 KB of text (measured over shared/corpus and tests/fixtures)
+MAX_BLOCKS = 2_000
+MAX_FOOTNOTES = 1_000
+MAX_TRIPLES = 50_000
+DOCUMENT_TIMEOUT = 60.0  # seconds for the whole pipeline of one file
+DOCUMENT_MEMORY_MB = 1536
+
+
+class DocumentTooLarge(InputError, LimitExceeded):
+    """A document beyond the per-document limits (blocks, footnotes, triples, time,
+    memory): far beyond any real one, so it is refused rather than built."""
+
+
+def _check_size(document: Document, path: str) -> None:
+    blocks = len(document.questions) + len(document.answers)
+    for what, n, limit in (
+        ("question and answer blocks", blocks, MAX_BLOCKS),
+        ("footnotes", len(document.footnotes), MAX_FOOTNOTES),
+    ):
+        if n > limit:
+            raise DocumentTooLarge(f"too many {what} ({n}; the limit is {limit})", path=path)
+
+
 def process_items(
     path: str | os.PathLike[str],
     *,
@@ -56,20 +80,49 @@ def process_items(
     base: str = DEFAULT_BASE,
     validate: bool = True,
     sandbox: bool = True,
+    timeout: float = DOCUMENT_TIMEOUT,
 ) -> list[DocumentResult]:
     """Extract and clean one file, then parse, map to RDF and (optionally) validate each
     Aanhangsel item in it — one for nearly every file, several for a page of the archive
-    that prints items one after another."""
-    name = str(path)
-    source = extract(path, sandbox=sandbox)
-    digest = content_hash(path)
+    that prints items one after another.
+
+    With ``sandbox`` (the default) all of it runs in a limited child process
+    (:mod:`kggraph.limited`): ``timeout`` seconds and ``DOCUMENT_MEMORY_MB`` of memory, no
+    network; a document over a limit raises :class:`DocumentTooLarge`."""
+    if sandbox:
+        from .limited import run_limited
+
+        results: list[DocumentResult] = run_limited(
+            "kggraph.pipeline.items_here",
+            (str(path), identifier, base, validate),
+            path=str(path),
+            timeout=timeout,
+            memory_mb=DOCUMENT_MEMORY_MB,
+            error=DocumentTooLarge,
+            what="building the document",
+        )
+        return results
+    return items_here(str(path), identifier, base, validate)
+
+
+def items_here(
+    name: str, identifier: str | None, base: str, validate: bool
+) -> list[DocumentResult]:
+    """:func:`process_items` in this process, without a sandbox of its own."""
+    source = extract(name, sandbox=False)
+    digest = content_hash(name)
     lexicon = load_lexicon()
     documents = parse_items(
         source, identifier=identifier, fallback=f"sha-{digest[:12]}", lexicon=lexicon
     )
     results = []
     for document in documents:
+        _check_size(document, name)
         graph = to_graph(document, lexicon=lexicon, base=base, content_hash=digest)
+        if len(graph) > MAX_TRIPLES:
+            raise DocumentTooLarge(
+                f"too many triples ({len(graph)}; the limit is {MAX_TRIPLES})", path=name
+            )
         report = validate_graph(graph, name=document.identifier) if validate else None
         results.append(DocumentResult(name, document.identifier, digest, document, graph, report))
     return results
@@ -125,6 +178,7 @@ def process_many(
 
 __all__ = [
     "DocumentResult",
+    "DocumentTooLarge",
     "Failure",
     "InputError",
     "process_file",
