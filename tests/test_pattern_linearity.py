@@ -7,9 +7,10 @@ is covered without touching this file. The inputs are what made patterns backtra
 hardening review (issue 13): a whitespace run of every kind blown up inside an example
 (spaces, em spaces, newlines, tabs), an example repeated with such a separator, and
 prefixes of an example repeated (partial matches everywhere). Each timing runs in a child
-process that is killed at ``HANG_SECONDS`` and is timed in CPU seconds: a pattern that backtracks quadratically on
-100k characters runs for minutes, a linear one for milliseconds. ``finditer`` scans the
-whole input, as the cleaner and parser do.
+process, in CPU seconds (other jobs on the machine do not count), killed at
+``HANG_SECONDS``: a pattern that backtracks quadratically on 100k characters runs for
+minutes, a linear one for milliseconds. ``finditer`` scans the whole input, as the cleaner
+and parser do.
 """
 
 from __future__ import annotations
