@@ -80,8 +80,6 @@ class CorpusStore:
             raise InputError(
                 "no store here (build one with `kggraph build … --store`)", path=str(p)
             )
-        if not read_only:
-            p.parent.mkdir(parents=True, exist_ok=True)  # `--store out/store` in a fresh folder
         try:
             if not read_only:  # `--store out/store` where out/ does not exist yet
                 p.parent.mkdir(parents=True, exist_ok=True)
