@@ -43,6 +43,8 @@ PREFIXES = {
     "xsd": XSD,
 }
 WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCHEMA.WebPage}
+#: the SKOS concept of each document kind (ontology/kggraph.ttl, kgo:DocumentKinds)
+KIND_CONCEPT = {kind: KGO[f"{kind}Kind"] for kind in ("answer", "questions", "postponement")}
 PUBLICATION_CLASS = {"staatscourant": KGO.Staatscourant, "staatsblad": KGO.Staatsblad}
 
 
@@ -149,6 +151,7 @@ class _Builder:
         self.add(doc, RDF.type, KGO.Document)  # explicit: validation runs without inference
         self.add(doc, DCTERMS.identifier, Literal(d.identifier))
         self.add(doc, KGO.documentKind, Literal(d.kind))
+        self.add(doc, DCTERMS.type, KIND_CONCEPT.get(d.kind))
         if d.identifier.startswith(("ah-", "kv-")):
             self.add(
                 doc, SCHEMA.url, Literal(f"{OFFICIAL}{d.identifier}.html", datatype=XSD.anyURI)

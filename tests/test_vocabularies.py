@@ -288,10 +288,12 @@ def test_every_kgo_term_in_use_is_declared_with_english_and_dutch_labels() -> No
     uses = kgo_terms_in_use()
     assert {"AanhangselItem", "answers", "sameQuestionsAs", "postpones", "domain"} <= set(uses)
     kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+    concepts = {SKOS.Concept, SKOS.ConceptScheme}  # the document kinds and their scheme
     for term, where in sorted(uses.items()):
         iri = KGO[term]
-        assert set(graph.objects(iri, RDF.type)) & kinds, f"kgo:{term} ({sorted(where)})"
-        for prop in (RDFS.label, RDFS.comment):
+        types = set(graph.objects(iri, RDF.type))
+        assert types & (kinds | concepts), f"kgo:{term} ({sorted(where)})"
+        for prop in (SKOS.prefLabel,) if types & concepts else (RDFS.label, RDFS.comment):
             langs = {o.language for o in graph.objects(iri, prop) if isinstance(o, Literal)}
             assert {"en", "nl"} <= langs, f"kgo:{term} {prop} languages {langs}"
 
@@ -312,6 +314,7 @@ def test_ontology_header_and_hierarchy() -> None:
         str(s).removeprefix(str(KGO))
         for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
         for s in graph.subjects(RDF.type, kind)
+        if str(s).startswith(str(KGO))  # not the unions that some domains and ranges are
     }
     assert declared - set(kgo_terms_in_use()) <= {"sameQuestionsAs", "postpones", "initials"}
 
@@ -455,3 +458,34 @@ def test_another_base_carries_the_vocabulary_triples_to_the_moved_concepts() -> 
     stray = {t for triple in g for t in triple if isinstance(t, URIRef) and t.startswith(BASE)}
     assert not stray
     assert result.report is not None and result.report.conforms
+
+
+def test_every_term_is_defined_by_the_ontology_with_domain_and_range() -> None:
+    g = ontology()
+    onto = URIRef("https://w3id.org/kggraph/ontology")
+    terms = sorted(s for s in g.subjects(RDF.type, None) if str(s).startswith(str(KGO)))
+    assert len(terms) >= 60
+    assert [t for t in terms if g.value(t, RDFS.isDefinedBy) != onto] == []
+    props = sorted(
+        set(g.subjects(RDF.type, OWL.ObjectProperty))
+        | set(g.subjects(RDF.type, OWL.DatatypeProperty))
+    )
+    assert [p for p in props if g.value(p, RDFS.domain) is None] == []
+    assert [p for p in props if g.value(p, RDFS.range) is None] == []
+    # "the converse direction is schema:acceptedAnswer", said as OWL
+    assert g.value(KGO.answers, OWL.inverseOf) == SCHEMA.acceptedAnswer
+
+
+def test_document_kinds_are_skos_concepts_and_every_document_has_one(ind_result) -> None:  # type: ignore[no-untyped-def]
+    g = ontology()
+    kinds = sorted(g.subjects(SKOS.inScheme, KGO.DocumentKinds))
+    assert [str(g.value(k, SKOS.notation)) for k in kinds] == [
+        "answer",
+        "postponement",
+        "questions",
+    ]
+    for k in kinds:
+        assert {o.language for o in g.objects(k, SKOS.prefLabel)} == {"en", "nl"}  # type: ignore[attr-defined]
+    doc = URIRef(BASE + "doc/kamervragen-2022-ind-erkend-referenten")
+    assert ind_result.graph.value(doc, DCTERMS.type) == KGO.answerKind
+    assert ind_result.graph.value(doc, KGO.documentKind) == Literal("answer")
