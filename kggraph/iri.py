@@ -68,11 +68,21 @@ class Minter:
     def footnote(self, doc_id: str, n: int) -> URIRef:
         return self._iri("footnote", f"{doc_id}-{n}")
 
-    def mention(self, doc_id: str, start: int, k: int = 0) -> URIRef:
-        return self._iri("mention", f"{doc_id}-{start}" + (f"-{k}" if k else ""))
+    def local(self, iri: URIRef) -> str:
+        """An IRI minted here as one key: its path after the base, "/" as "-"
+        ("question/ah-tk-20212022-2942-3" → "question-ah-tk-20212022-2942-3")."""
+        return str(iri).removeprefix(self.base).replace("/", "-")
 
-    def selector(self, doc_id: str, start: int, end: int) -> URIRef:
-        return self._iri("selector", f"{doc_id}-{start}-{end}")
+    def selector_of(self, node: URIRef, kind: str) -> URIRef:
+        """The ``kind`` ("position", "quote") selector of an extracted node, named by
+        the node: it stays when other parts of the text move."""
+        return self._iri("selector", f"{self.local(node)}-{kind}")
+
+    def mention_in(self, where: URIRef, target: URIRef, k: int = 0) -> URIRef:
+        """The ``k``-th mention of ``target`` in block ``where``, named by both: it stays
+        when other parts of the text move."""
+        key = f"{self.local(where)}-{self.local(target)}"
+        return self._iri("mention", key + (f"-{k}" if k else ""))
 
     def person(self, family: str, party: str | None) -> URIRef:
         return self._iri("person", slug(family) + (f"-{slug(party)}" if party else ""))

@@ -45,6 +45,7 @@ PREFIXES = {
 WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCHEMA.WebPage}
 #: the SKOS concept of each document kind (ontology/kggraph.ttl, kgo:DocumentKinds)
 KIND_CONCEPT = {kind: KGO[f"{kind}Kind"] for kind in ("answer", "questions", "postponement")}
+QUOTE = 32  # characters of context on each side of a quoted fact
 PUBLICATION_CLASS = {"staatscourant": KGO.Staatscourant, "staatsblad": KGO.Staatsblad}
 
 
@@ -76,15 +77,34 @@ class _Builder:
             self.g.add((s, p, o))
 
     def provenance(self, node: URIRef, span: Span) -> None:
-        sel = self.m.selector(self.d.identifier, span.start, span.end)
+        sel = self.m.selector_of(node, "position")
         self.add(node, PROV.wasDerivedFrom, self.doc)
         self.add(node, KGO.textSelector, sel)
         self.add(sel, RDF.type, OA.TextPositionSelector)
         self.add(sel, OA.start, Literal(span.start))
         self.add(sel, OA.end, Literal(span.end))
+        self.quote(node, span)
         page = self.d.source.page_at(span.start)
         if page is not None:
             self.add(node, KGO.page, Literal(page))
+
+    def quote(self, node: URIRef, span: Span) -> None:
+        """A Web Annotation text quote of the fact (exact text, 32 characters before and
+        after), so that it can be found again in the official PDF or HTML."""
+        text = self.d.source.text
+        exact = text[span.start : span.end]
+        if not exact.strip():
+            return
+        sel = self.m.selector_of(node, "quote")
+        self.add(node, KGO.quoteSelector, sel)
+        self.add(sel, RDF.type, OA.TextQuoteSelector)
+        self.add(sel, OA.exact, Literal(exact))
+        before, after = (
+            text[max(0, span.start - QUOTE) : span.start],
+            text[span.end : span.end + QUOTE],
+        )
+        self.add(sel, OA.prefix, Literal(before) if before else None)
+        self.add(sel, OA.suffix, Literal(after) if after else None)
 
     def concept(self, key: str) -> URIRef:
         """The concept's IRI, with its vocabulary triples copied into this graph."""
@@ -112,10 +132,10 @@ class _Builder:
 
     def mention(self, span: Span, target: URIRef, where: URIRef, surface: str | None) -> URIRef:
         k = 0
-        node = self.m.mention(self.d.identifier, span.start)
+        node = self.m.mention_in(where, target)
         while str(node) in self._mention_keys:
             k += 1
-            node = self.m.mention(self.d.identifier, span.start, k)
+            node = self.m.mention_in(where, target, k)
         self._mention_keys.add(str(node))
         self.add(node, RDF.type, KGO.Mention)
         self.add(node, KGO.mentions, target)
