@@ -42,7 +42,10 @@ EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
 
 
 def _print(msg: str, stream: TextIO | None = None) -> None:
-    print(msg, file=stream or sys.stdout, flush=True)
+    """Print a message; control characters from documents and file names are escaped."""
+    from .output_safety import terminal_safe
+
+    print(terminal_safe(msg), file=stream or sys.stdout, flush=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

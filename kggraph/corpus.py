@@ -189,6 +189,9 @@ class CorpusBuild:
         for path in paths:
             try:
                 digest = content_hash(path)
+            except KggraphError as exc:  # missing, a FIFO, a device
+                self._fail(progress, path, exc.reason)
+                continue
             except OSError as exc:
                 self._fail(progress, path, f"{type(exc).__name__}: {exc}")
                 continue

@@ -309,7 +309,7 @@ def evaluate(
         found: dict[str, str] = {}
         explicit = None if OFFICIAL_ID.match(gold["identifier"]) else gold["identifier"]
         try:
-            results = process_items(source, identifier=explicit, validate=False, sandbox=False)
+            results = process_items(source, identifier=explicit, validate=False)
             result = _the_item(results, gold)
         except KggraphError as exc:
             ev.failures.append(f"{gold['file']}: {exc.reason}")

@@ -17,7 +17,7 @@ from typing import IO
 
 from rdflib import Dataset, Graph
 
-from .errors import InputError
+from .errors import InputError, StoreError
 from .lexicon import DEFAULT_BASE
 from .rdf import bind_prefixes
 
@@ -38,10 +38,15 @@ def format_for(path: str | os.PathLike[str]) -> str:
 @contextmanager
 def atomic_stream(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """A binary file handle whose content replaces ``path`` only when the block succeeds:
-    readers see the old file or the whole new one, never half of it."""
+    readers see the old file or the whole new one, never half of it. A failed write (disk
+    full, no such folder, no permission) is a :class:`StoreError` that says so."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    existed = target.exists()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise _write_error(target, exc, existed) from exc
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -51,9 +56,17 @@ def atomic_stream(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _write_error(target, exc, existed) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_error(target: Path, exc: OSError, existed: bool) -> StoreError:
+    kept = "the existing file is unchanged" if existed else "nothing was written"
+    return StoreError(f"cannot write: {exc.strerror or exc}; {kept}", path=str(target))
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:

@@ -438,10 +438,13 @@ def outlet_counts(g: nx.Graph) -> list[tuple[str, ...]]:
 
 
 def table_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """CSV; cells a spreadsheet would run as formulas get a leading ``'``."""
+    from .output_safety import formula_like
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
-    w.writerows(rows)
+    w.writerows([["'" + c if formula_like(c) else c for c in map(str, r)] for r in rows])
     return buf.getvalue()
 
 

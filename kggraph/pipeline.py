@@ -41,7 +41,11 @@ class Failure:
 
 
 def content_hash(path: str | os.PathLike[str]) -> str:
-    """sha256 of the file's bytes."""
+    """sha256 of the file's bytes (a regular file only: a FIFO or ``/dev/zero`` is an
+    :class:`InputError`, not a hang)."""
+    from .extract import regular_file
+
+    regular_file(path)
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

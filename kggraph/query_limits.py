@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from rdflib.term import Node
 
-from .errors import LimitExceeded, QueryError
+from .errors import LimitExceeded, QueryError, StoreError
 from .lexicon import DEFAULT_BASE
 from .query import NamedQuery, bind_params
 from .results import Answer
@@ -117,6 +117,8 @@ def cap_answer(answer: Answer, max_rows: int) -> tuple[Answer, bool]:
         answer.serialize(out, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
     except _Full:
         pass
+    except SyntaxError as exc:  # results read lazily from an endpoint's answer
+        raise StoreError(f"cannot read the endpoint's answer: {exc}") from exc
     except (OSError, ValueError, RuntimeError) as exc:  # Oxigraph's evaluation errors
         raise QueryError(f"SPARQL evaluation error: {exc}") from exc
     if not out.full:
@@ -158,7 +160,19 @@ def run_here(
     answer, truncated = cap_answer(
         _backend(source, allow_network).execute(text, bindings), max_rows
     )
-    return Rendered(render(answer, fmt, base), truncated)
+    return Rendered(safe_output(render(answer, fmt, base), fmt), truncated)
+
+
+def safe_output(data: bytes, fmt: str) -> bytes:
+    """CSV with formula-like cells neutralised, a table with control characters escaped
+    (:mod:`kggraph.output_safety`); other formats as written."""
+    from .output_safety import neutralise_csv, terminal_safe
+
+    if fmt == "csv":
+        return neutralise_csv(data)
+    if fmt == "table":
+        return terminal_safe(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def execute(
@@ -201,7 +215,7 @@ def execute(
     limited("check_here", (query.text, limits.allow_network))
     remote = RemoteBackend(source.location[0], timeout=limits.timeout)
     answer, truncated = cap_answer(remote.execute(query.text, bindings), limits.max_rows)
-    return Rendered(render(answer, fmt, base), truncated)
+    return Rendered(safe_output(render(answer, fmt, base), fmt), truncated)
 
 
 __all__ = [

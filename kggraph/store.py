@@ -164,7 +164,10 @@ class CorpusStore:
         try:
             self.store.update(" ;\n".join(steps))
         except (SyntaxError, OSError) as exc:
-            raise StoreError(f"cannot store {doc}: {exc}") from exc
+            raise StoreError(
+                f"cannot store {doc}: {exc} (the transaction was not applied: the store holds "
+                "the documents stored before, each whole)"
+            ) from exc
 
     def remove(self, doc: str) -> None:
         """Remove the graph of ``doc`` and its triples no other graph holds (one transaction)."""

@@ -6,6 +6,7 @@ Only this package reads files; only its ``pdf`` module imports pypdf.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError
@@ -25,13 +26,28 @@ def sniff_pdf(path: Path) -> bool:
         return False
 
 
+def regular_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` if it is a regular file (or a link to one); an :class:`InputError` for a
+    missing file, a directory, a FIFO, a device (``/dev/zero``) or a socket, which would
+    block or never end."""
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory", path=str(path))
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InputError(f"not a regular file ({kind}); only files are read", path=str(path))
+    return p
+
+
 def extract(path: str | os.PathLike[str], *, sandbox: bool = True) -> SourceText:
     """Extract the text of ``path`` (PDF or plain text)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=str(path))
-    if p.is_dir():
-        raise InputError("is a directory", path=str(path))
+    p = regular_file(path)
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or sniff_pdf(p):
         from .pdf import extract_pdf

@@ -157,9 +157,14 @@ def extract_unsandboxed(name: str, max_pages: int = 200) -> SourceText:
         ) from None
     except (PdfReadError, PyPdfError) as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}", path=name) from None
+    except AssertionError as exc:  # pypdf's own consistency checks, often without a message
+        detail = f": {exc}" if str(exc) else ""
+        raise ExtractionError(
+            f"damaged or unreadable PDF: pypdf's consistency check failed{detail}", path=name
+        ) from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise ExtractionError(
-            f"damaged or unreadable PDF: {type(exc).__name__}: {exc}", path=name
+            f"damaged or unreadable PDF: {type(exc).__name__}: {exc}".rstrip(": "), path=name
         ) from None
     return assemble(name, pages, heights)
 
