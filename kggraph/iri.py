@@ -78,6 +78,10 @@ class Minter:
         the node: it stays when other parts of the text move."""
         return self._iri("selector", f"{self.local(node)}-{kind}")
 
+    def membership(self, post: URIRef, person: URIRef) -> URIRef:
+        """One person's tenure of one post (``membership/post-…-person-…``)."""
+        return self._iri("membership", f"{self.local(post)}-{self.local(person)}")
+
     def mention_in(self, where: URIRef, target: URIRef, k: int = 0) -> URIRef:
         """The ``k``-th mention of ``target`` in block ``where``, named by both: it stays
         when other parts of the text move."""

@@ -8,6 +8,7 @@ Never sees raw text: everything comes from the document model. Vocabulary concep
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import PurePath
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -242,6 +243,20 @@ class _Builder:
                 self.add(node, ORG.postIn, self.concept(portfolio.parent))
         return node
 
+    def tenure(self, post: URIRef, person: URIRef, on: date | None) -> None:
+        """Who held a post when: one ``org:Membership`` per post and person, with each date
+        a document shows them in it (``kgo:heldOn``, the day the answer was received).
+        Across documents the dates gather, so the earliest and latest bound the tenure."""
+        if on is None:
+            return
+        node = self.m.membership(post, person)
+        self.add(node, RDF.type, ORG.Membership)
+        self.add(node, ORG.member, person)
+        self.add(node, KGO.post, post)
+        ministry = self.g.value(post, ORG.postIn)
+        self.add(node, ORG.organization, ministry if isinstance(ministry, URIRef) else None)
+        self.add(node, KGO.heldOn, Literal(on))
+
     def header(self) -> None:
         h, doc = self.d.header, self.doc
         for asker in h.askers:
@@ -260,6 +275,7 @@ class _Builder:
                 held = self.post(answered_as)
                 self.add(doc, KGO.answeredAs, held)
                 self.add(held, ORG.heldBy, person)
+                self.tenure(held, person, h.received)
         for post in h.on_behalf_of:
             self.add(doc, KGO.onBehalfOf, self.post(post))
 

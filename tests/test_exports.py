@@ -162,3 +162,27 @@ def test_the_merged_export_of_all_fixtures_conforms_with_one_name_per_node(
     assert Literal("Minister van Binnenlandse Zaken en koninkrijksrelaties", lang="nl") in set(
         merged.objects(bzk, SKOS.altLabel)
     )
+
+
+def test_who_held_a_post_when_across_the_fixtures(exports: tuple[Path, Path]) -> None:
+    """ "Who held staatssecretaris BZK": each holder with the first and last day a document
+    shows them in the post, from the tenures (org:Membership) every answer records."""
+    store = ox.Store()
+    for corpus in ("text", "pdf"):
+        store.load(path=str(exports[0] / f"{corpus}.nq"), format=ox.RdfFormat.N_QUADS)
+    query = """
+    PREFIX org: <http://www.w3.org/ns/org#>
+    PREFIX kgo: <https://w3id.org/kggraph/ontology#>
+    SELECT ?member (MIN(?on) AS ?first) (MAX(?on) AS ?last) WHERE {
+      ?t a org:Membership ; org:member ?member ; kgo:heldOn ?on ;
+         kgo:post <https://w3id.org/kggraph/id/post/staatssecretaris-bzk> .
+    } GROUP BY ?member ORDER BY ?first ?member"""
+    rows = [
+        (s["member"].value.rsplit("/", 1)[1], s["first"].value, s["last"].value)
+        for s in store.query(query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+    ]
+    assert rows == [
+        ("van-huffelen", "2024-01-26", "2024-03-07"),
+        ("van-marum", "2024-11-18", "2024-11-18"),
+        ("szabo", "2024-11-19", "2024-11-19"),
+    ]
