@@ -294,6 +294,8 @@ class _Builder:
             key = "question:" + ",".join(map(str, q.group or (q.number,)))
             self.blocks.setdefault(key, []).append(node)
         for a in d.answers:
+            if not any(n in q_iri for n in a.numbers):
+                continue  # its questions are printed elsewhere (an item of 1919–1923)
             node = self.m.answer(d.identifier, a.index)
             self.add(node, RDF.type, SCHEMA.Answer)
             self.add(node, RDFS.label, Literal(a.label))

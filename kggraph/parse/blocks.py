@@ -130,9 +130,11 @@ def find_blocks(text: str, *, archive: bool = False) -> list[Block]:
     raw = _heading_blocks(text)
     if any(kind == "question" for kind, *_ in raw) and not any(k == "answer" for k, *_ in raw):
         raw += _bare_answers(text, raw)  # "Vraag 1" … then a bare "Antwoord" line
+    inline = False
     if not any(kind == "question" for kind, *_ in raw) and (archive or older_layout(text)):
-        raw = inline_blocks(text) or raw
-    if not any(kind == "question" for kind, *_ in raw):
+        found = inline_blocks(text)
+        raw, inline = (found, True) if found else (raw, False)
+    if not inline and not any(kind == "question" for kind, *_ in raw):
         answers = [b for b in raw if b[0] == "answer"]
         numbered = _numbered_blocks(text)
         if numbered and answers:  # "1. Kunt u …" items answered under "Antwoord vraag 1:"

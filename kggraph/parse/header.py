@@ -154,6 +154,18 @@ def parse_header(
     received = None
     answer_span = None
     a = pattern("answer_header").search(text)
+    old = None if a else pattern("answer_header_1920").search(text)
+    if old:  # 1919–1923: "ANTWOORD van den heer X, Minister van Y (ingezonden …) op de …"
+        answerer = split_name(old["name"], given_names=False)
+        answerer_post = _portfolio_post(
+            old["role"], old["portfolio"], _span(offset, old, "portfolio", span_of), lexicon
+        )
+        received = parse_date(old["date"])
+        answer_span = _span(offset, old, 0, span_of)
+        if not askers:
+            askers = parse_askers(old["askers"], offset + old.start("askers"), span_of)
+        if submitted == received:  # the answer's own date, not the questions'
+            submitted = None
     if a:
         answerer = split_name(a["name"], given_names=False)  # "Minister Bruins Slot"
         answerer_post = _portfolio_post(
@@ -195,5 +207,5 @@ def header_kind(text: str) -> str:
     """ "answer", "postponement" or "questions" from the header's answer line."""
     a = pattern("answer_header").search(text)
     if a is None:
-        return "questions"
+        return "answer" if pattern("answer_header_1920").search(text) else "questions"
     return "postponement" if a["kind"] == "Mededeling" else "answer"

@@ -196,7 +196,7 @@ def inline_blocks(text: str) -> list[RawBlock]:
     answers; [] when the text has no "Vragen van …" header."""
     header = pattern("question_header").search(text)
     if header is None:
-        return []
+        return _answer_only(text)
     date = pattern("submitted_date").search(text, header.start(), header.end() + 1)
     q_begin = date.end() if date else header.end()
     line = answer_line(text, q_begin)
@@ -226,6 +226,7 @@ def inline_blocks(text: str) -> list[RawBlock]:
         answers += _lost_answers(text, line[1], len(text), answers, asked)
     elif text[line[1] :].strip():  # one unnumbered answer to one question
         answers = [("answer", (1,), "Antwoord 1", _first_char(text, line[1], len(text)), line[1])]
+    answers = [a for a in answers if set(a[1]) <= asked]  # only questions the item asks
     return [*questions, heading, *sorted(answers, key=lambda b: b[3])]
 
 
@@ -233,3 +234,30 @@ def _with_lost_last(asked: set[int]) -> set[int]:
     """The question numbers an answer may name: those asked, and up to two more after the
     last (a number the page lost at the end, put back only if the text splits there)."""
     return asked | {max(asked, default=0) + 1, max(asked, default=0) + 2} if asked else asked
+
+
+def _answer_only(text: str) -> list[RawBlock]:
+    """An item of 1919–1923 that prints only the answer ("ANTWOORD van den heer X, Minister
+    van Y (ingezonden …), op de vragen van den heer Z …"), its questions printed elsewhere:
+    the answer's numbered paragraphs, or one answer."""
+    line = pattern("answer_header_1920").search(text)
+    if line is None:
+        return []
+    trailer = pattern("page_reference_trailer").search(text, line.end(), line.end() + 400)
+    end = trailer.end() if trailer else line.end()
+    heading: RawBlock = ("answerline", (), "ANTWOORD", line.start(), end)
+    found = starts(text, end, len(text), groups=False)
+    restart = next(
+        (k for k in range(1, len(found)) if found[k].numbers[0] <= found[k - 1].numbers[0]), None
+    )
+    if restart is not None and found[0].numbers[0] == 1:  # the questions reprinted, then
+        questions = _question_blocks(text, end, found[restart].pos)  # the answers
+        asked = {n for _, nums, *_ in questions for n in nums}
+        answers = _answer_blocks(text, questions[-1][4], len(text), asked)
+        answers = [a for a in answers if a[3] >= found[restart].pos or a[1][0] == 1]
+        answers += _lost_answers(text, found[restart].pos, len(text), answers, asked)
+        return [heading, *questions, *sorted(answers, key=lambda b: b[3])]
+    answers = _answer_blocks(text, end, len(text), set())
+    if not answers and text[end:].strip():
+        answers = [("answer", (1,), "Antwoord 1", _first_char(text, end, len(text)), end)]
+    return [heading, *answers]

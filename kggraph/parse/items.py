@@ -15,6 +15,7 @@ document of its own, named by the page's chamber and session and its own number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..patterns import pattern
@@ -34,19 +35,29 @@ def find_items(text: str) -> list[Item]:
     with fewer than two numbered item starts is one item."""
     starts = list(pattern("item_start").finditer(text))
     if len(starts) < 2:
-        return [Item(int(starts[0]["nr"]) if starts else None, 0, len(text))]
+        return [Item(_number(starts[0]) if starts else None, 0, len(text))]
     items = []
     for i, m in enumerate(starts):
         start = 0 if i == 0 else m.start()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        items.append(Item(int(m["nr"]), start, end))
+        items.append(Item(_number(m), start, end))
     return items
+
+
+def _number(m: re.Match[str]) -> int:
+    """The item's number: "221", or OCR's "3 6 2." of 1923."""
+    return int((m["nr"] or m["old"]).replace(" ", "").replace("\t", ""))
 
 
 def item_identifier(text: str, number: int | None) -> str | None:
     """ "ah-tk-19841985-222" from the masthead's chamber and session and the item's number;
     None when either is missing."""
     m = pattern("masthead_session").search(text[:2000])
+    if m is None and number is not None:  # the pages of 1919–1923 say it in a footer
+        old = pattern("handelingen_footer").search(text)
+        if old and int(old["b"]) == int(old["a"]) + 1:
+            chamber = "ek" if old["chamber"] == "I" else "tk"
+            return f"ah-{chamber}-{old['a']}{old['b']}-{number}"
     if m is None or number is None:
         return None
     second = m["b"] or m["a"]  # "Zitting 1977": a session of one year is written 19771977

@@ -72,6 +72,14 @@ def check_numbering(
     if repeated:
         out.append(SelfCheck("question-numbering", f"question {_list(repeated)} given twice", span))
     asked = {q.number for q in questions}
+    if answers and not asked:
+        out.append(
+            SelfCheck(
+                "answer-numbering",
+                "the answers' questions are not printed in this item (left out of the graph)",
+                answers[0].span,
+            )
+        )
     for a in answers:
         stray = [n for n in a.numbers if n not in asked]
         if stray and asked:
