@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from ..dutch import normalise_role, parse_date, split_name
 from ..lexicon import Concept, Lexicon
@@ -183,6 +184,8 @@ def parse_header(
         if behalf:
             at = at_more + behalf.start("posts")
             on_behalf = _canonical(parse_posts(behalf["posts"], at, span_of), lexicon)
+    if d and submitted is None and received is not None:
+        submitted = date_this_year(d["date"], received)  # "(Ingezonden 28 april jl.)"
     see_also = tuple(
         AanhangselRef(f"{m['a']}{m['b']}", int(m["nr"]), _span(offset, m, 0, span_of))
         for m in pattern("see_also").finditer(text)
@@ -201,6 +204,21 @@ def parse_header(
         question_span=question_span,
         answer_span=answer_span,
     )
+
+
+def date_this_year(written: str, reference: date) -> date | None:
+    """ "28 april jl." (this year) as a date: the year of ``reference`` (the answer's date),
+    or the year before when that would put it after the reference.
+
+    >>> this_year = date_this_year
+    >>> this_year("28 april jl.", date(1988, 5, 20)), this_year("3 dec jl.", date(1988, 1, 9))
+    (datetime.date(1988, 4, 28), datetime.date(1987, 12, 3))
+    """
+    day_month = re.sub(r"\s*j\.?\s?l\.?$", "", written)
+    found = parse_date(f"{day_month} {reference.year}")
+    if found is not None and found > reference:
+        found = found.replace(year=found.year - 1)
+    return found
 
 
 def header_kind(text: str) -> str:

@@ -108,13 +108,11 @@ def check_answered(
     open_ = [q for q in questions if q.number not in answered]
     if not open_:
         return []
-    return [
-        SelfCheck(
-            "unanswered-question",
-            f"question {_list(q.number for q in open_)} has no answer block or referral",
-            open_[0].span,
-        )
-    ]
+    message = f"question {_list(q.number for q in open_)} has no answer block or referral"
+    cut = not re.search(r"[.?!»”)]\s*$", body) and all(q.number > max(answered) for q in open_)
+    if cut:  # the archive keeps the first page of an item only
+        message += "; the text stops mid-sentence before their answers (a page cut off)"
+    return [SelfCheck("unanswered-question", message, open_[0].span)]
 
 
 def check_footnotes(footnotes: Sequence[Footnote], markers: Sequence[Marker]) -> list[SelfCheck]:
