@@ -70,18 +70,22 @@ def footnote_zones(text: str, furniture: list[Span]) -> list[Span]:
     end = heading.start() if heading else len(text)
     lines = [m for m in re.finditer(r"(?m)^.*$", text[:end]) if m.group(0).strip()]
     lines = [m for m in lines if not any(s.start <= m.start() < s.end for s in furniture)]
+    header = pattern("submitted_date").search(text) or pattern("question_header").search(text)
+    questions_from = header.end() if header else 0
     for first in range(max(0, len(lines) - 3), len(lines)):
         start = lines[first].start()
         found = _numbered(text, start, end)
-        if not found:
+        if not found or start <= questions_from:
             continue
-        before = text[:start]
+        bounds = [f[1] for f in found[1:]] + [lines[-1].end()]
+        if any(text[f[2] : b].rstrip().endswith("?") for f, b in zip(found, bounds, strict=True)):
+            continue  # a question, not a footnote
+        before = text[questions_from:start]
         if all(
             any(_marker_at(before, p, q, None) for p, q in marker_candidates(before, n))
             for n, *_ in found
         ):
-            stop = lines[-1].end()
-            return [Span(start, stop)]
+            return [Span(start, lines[-1].end())]
     return []
 
 

@@ -200,7 +200,8 @@ def parse(
     if line is not None:  # the older layout: the answer line follows the questions
         header = _with_answer_line(header, text, line, lexicon, span_of)
         header_text = f"{header_text}\n{text[line.start : line.end]}"
-    if not blocks and header.question_span is None and header.answer_span is None:
+    archive = is_archive_page(source.text)  # its masthead says what it is: never refused
+    if not blocks and header.question_span is None and header.answer_span is None and not archive:
         raise NotKamervragenError(
             "no 'Vragen van …' header and no 'Vraag N' blocks: not a Kamervragen document",
             path=source.path,

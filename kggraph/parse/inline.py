@@ -211,7 +211,7 @@ def inline_blocks(text: str) -> list[RawBlock]:
     asked = {n for _, nums, *_ in questions for n in nums}
     answers = _answer_blocks(text, line[1], len(text), _with_lost_last(asked))
     beyond = sorted({n for _, nums, *_ in answers for n in nums} - asked)
-    if beyond:
+    if beyond and asked:
         cuts = None
         if beyond == list(range(max(asked) + 1, beyond[-1] + 1)):
             cuts = _splits(text, questions[-1][4], q_end, len(beyond))
@@ -226,7 +226,8 @@ def inline_blocks(text: str) -> list[RawBlock]:
         answers += _lost_answers(text, line[1], len(text), answers, asked)
     elif text[line[1] :].strip():  # one unnumbered answer to one question
         answers = [("answer", (1,), "Antwoord 1", _first_char(text, line[1], len(text)), line[1])]
-    answers = [a for a in answers if set(a[1]) <= asked]  # only questions the item asks
+    if asked:
+        answers = [a for a in answers if set(a[1]) <= asked]  # only questions it asks
     return [*questions, heading, *sorted(answers, key=lambda b: b[3])]
 
 
