@@ -58,13 +58,13 @@ def _warm(base: str, validate: bool, parent: int | None = None) -> None:
     """Worker initialiser: load the lexicon and the shapes once per process; with
     ``parent``, exit as soon as that process is gone (a killed build leaves no workers)."""
     from .lexicon import load_lexicon
-    from .validate import shapes_graph
+    from .validate import harvested_shapes
 
     if parent is not None:
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     load_lexicon()
     if validate:
-        shapes_graph()
+        harvested_shapes()
 
 
 def _alive(pid: int) -> bool:

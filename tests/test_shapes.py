@@ -110,11 +110,12 @@ def test_required_fixtures_present() -> None:
 
 
 def test_every_constraint_has_message_and_severity(shapes: Graph) -> None:
-    params = (SH.pattern, SH.nodeKind, SH.node, SH["class"], SH["or"], SH.datatype)
+    params = (SH.pattern, SH.nodeKind, SH.node, SH["class"], SH["or"], SH.datatype, SH.path)
     targets = (SH.targetClass, SH.targetSubjectsOf)
     constrained = set(shapes.objects(None, SH.property)) | {
         s
-        for s in shapes.subjects(RDF.type, SH.NodeShape)
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for s in shapes.subjects(RDF.type, kind)
         if any((s, t, None) in shapes for t in targets)
         and any((s, p, None) in shapes for p in params)
     }
@@ -124,6 +125,29 @@ def test_every_constraint_has_message_and_severity(shapes: Graph) -> None:
         assert shapes.value(shape, SH.severity) in (SH.Violation, SH.Warning), shape
 
 
+def test_shapes_are_flat(shapes: Graph) -> None:
+    """Every constraint is a top-level shape with its own target: pyshacl evaluates a nested
+    sh:property or sh:node shape once per focus node, a targeted one once per graph."""
+    assert not list(shapes.triples((None, SH.property, None)))
+    assert not list(shapes.triples((None, SH.node, None)))
+    for shape in shapes.subjects(RDF.type, SH.PropertyShape):
+        assert any((shape, t, None) in shapes for t in (SH.targetClass, SH.targetSubjectsOf)), shape
+
+
 def test_core_only(shapes: Graph) -> None:
     assert not list(shapes.triples((None, SH.sparql, None)))
     assert not list(shapes.triples((None, SH.target, None)))
+
+
+def test_every_shape_has_a_violating_fixture(shapes: Graph) -> None:
+    """Each shape's message is expected by at least one violating fixture: a shape that no
+    fixture breaks could stop finding its violations unnoticed (flattening, pyshacl)."""
+    expected = [m for p in VIOLATING for _, m in EXPECT.findall(p.read_text(encoding="utf-8"))]
+    unbroken = [
+        str(shape)
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for shape in shapes.subjects(RDF.type, kind)
+        if (message := shapes.value(shape, SH.message)) is not None
+        and not any(m.strip() in str(message) for m in expected)
+    ]
+    assert not unbroken
