@@ -26,9 +26,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
+from . import DEFAULT_BASE, __version__
 from .errors import KggraphError, LimitExceeded, Refused, StoreError, UnreachableError
-from .lexicon import DEFAULT_BASE
 from .results import FORMATS
 
 if TYPE_CHECKING:

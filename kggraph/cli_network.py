@@ -34,7 +34,7 @@ def _positive(value: str) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the ``network`` command to the kggraph CLI."""
-    from .network import NETWORK_KINDS, NODE_TYPES
+    from .network_types import NETWORK_KINDS, NODE_TYPES
 
     p = subparsers.add_parser(
         "network",

@@ -23,9 +23,9 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from . import DEFAULT_BASE
 from .resources import resource_files
 
-DEFAULT_BASE = "https://w3id.org/kggraph/id/"
 KGO = Namespace("https://w3id.org/kggraph/ontology#")
 CASE_EXACT_MAX = 5
 

@@ -15,21 +15,23 @@ graph, in memory (rdflib) and in the store (Oxigraph) alike.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from rdflib import Dataset, Literal, URIRef, Variable
-from rdflib.term import Node
-
+from . import DEFAULT_BASE
 from .errors import QueryError
-from .lexicon import DEFAULT_BASE
 from .resources import resource_files
 from .results import Answer, graph_answer
-from .sparql_text import inline_bindings
+from .sparql_text import inline_bindings, typed_term
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: `query --store` runs without it
+    from rdflib import Dataset
+    from rdflib.term import Node
 
 HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
 PARAM_TYPES = ("document", "iri", "string", "date", "integer")
@@ -114,12 +116,14 @@ def resolve_query(spec: str) -> NamedQuery:
     raise QueryError(f"unknown query {spec!r}; bundled queries: {known}")
 
 
-def bind_params(
+def typed_params(
     query: NamedQuery, values: Mapping[str, str], base: str = DEFAULT_BASE
-) -> dict[str, Node]:
-    """Turn ``--param NAME=VALUE`` strings into RDF terms by the declared types."""
+) -> dict[str, tuple[str, str]]:
+    """``--param NAME=VALUE`` strings by the declared types: name → (type, value), the value
+    normalised (a document identifier as its IRI, a date and an integer in their canonical
+    form); missing required parameters refused."""
     declared = {p.name: p for p in query.params}
-    out: dict[str, Node] = {}
+    out: dict[str, tuple[str, str]] = {}
     for name, raw in values.items():
         p = declared.get(name)
         if p is None and (query.params or not _mentions_variable(query.text, name)):
@@ -132,17 +136,16 @@ def bind_params(
         kind = p.type if p else ("iri" if re.match(r"^https?://", raw) else "string")
         try:
             if kind == "document":
-                out[name] = URIRef(raw if re.match(r"^https?://", raw) else f"{base}doc/{raw}")
-            elif kind == "iri":
-                out[name] = URIRef(raw)
+                value = raw if re.match(r"^https?://", raw) else f"{base}doc/{raw}"
             elif kind == "date":
-                out[name] = Literal(date.fromisoformat(raw))
+                value = date.fromisoformat(raw).isoformat()
             elif kind == "integer":
-                out[name] = Literal(int(raw))
+                value = str(int(raw))
             else:
-                out[name] = Literal(raw)
+                value = raw
         except ValueError as exc:
             raise QueryError(f"parameter {name}: {exc}") from exc
+        out[name] = (kind, value)
     missing = [p.name for p in query.params if p.required and p.name not in out]
     if missing:
         raise QueryError(f"missing required parameter(s): {', '.join(missing)}")
@@ -151,6 +154,28 @@ def bind_params(
 
 def _mentions_variable(text: str, name: str) -> bool:
     return re.search(rf"[?$]{re.escape(name)}\b", text) is not None
+
+
+def bind_params(
+    query: NamedQuery, values: Mapping[str, str], base: str = DEFAULT_BASE
+) -> dict[str, Node]:
+    """Turn ``--param NAME=VALUE`` strings into RDF terms by the declared types."""
+    from rdflib import XSD, Literal, URIRef
+
+    datatypes = {"date": XSD.date, "integer": XSD.integer}
+    return {
+        name: URIRef(value)
+        if kind in ("document", "iri")
+        else Literal(value, datatype=datatypes.get(kind))
+        for name, (kind, value) in typed_params(query, values, base).items()
+    }
+
+
+def param_terms(
+    query: NamedQuery, values: Mapping[str, str], base: str = DEFAULT_BASE
+) -> dict[str, str]:
+    """The parameters as escaped SPARQL terms, without rdflib (see ``sparql_text``)."""
+    return {n: typed_term(k, v) for n, (k, v) in typed_params(query, values, base).items()}
 
 
 @dataclass(frozen=True)
@@ -168,7 +193,8 @@ class Backend(Protocol):
 def _lexical(term: Any) -> str | None:
     if term is None:
         return None
-    if isinstance(term, Literal | URIRef):
+    rdflib = sys.modules.get("rdflib")  # an rdflib term comes only when rdflib is loaded
+    if rdflib is not None and isinstance(term, rdflib.term.Identifier):
         return str(term)
     return str(getattr(term, "value", term))
 
@@ -191,6 +217,8 @@ class RdflibBackend:
         self.dataset = dataset
 
     def _query(self, text: str, bindings: Mapping[str, Node]) -> Any:
+        from rdflib import Variable
+
         try:
             return self.dataset.query(
                 text,

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-
-from rdflib import XSD, Literal, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from .errors import QueryError
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _IRI_BAD = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
@@ -50,25 +53,44 @@ def _iri_text(value: str) -> str:
     return f"<{value}>"
 
 
+def _literal_text(text: str, datatype: str | None = None, language: str | None = None) -> str:
+    if re.search(r"\\[uU]", text):
+        raise QueryError(f"a parameter value may not contain \\u or \\U: {text!r}")
+    body = '"' + "".join(_ECHAR.get(c, c) for c in text) + '"'
+    if language:
+        if not _LANG.match(language):
+            raise QueryError(f"bad language tag {language!r}")
+        return f"{body}@{language}"
+    if datatype is None or datatype == XSD + "string":
+        return body
+    return f"{body}^^{_iri_text(datatype)}"
+
+
 def sparql_term(term: Node) -> str:
     """An IRI or literal as SPARQL text, escaped so that it cannot end early.
 
     Codepoint escapes (``\\u0022``) are rejected: SPARQL decodes them before parsing.
     """
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         return _iri_text(str(term))
     if isinstance(term, Literal):
-        text = str(term)
-        if re.search(r"\\[uU]", text):
-            raise QueryError(f"a parameter value may not contain \\u or \\U: {text!r}")
-        body = '"' + "".join(_ECHAR.get(c, c) for c in text) + '"'
-        if term.language:
-            if not _LANG.match(term.language):
-                raise QueryError(f"bad language tag {term.language!r}")
-            return f"{body}@{term.language}"
-        datatype = term.datatype or XSD.string
-        return body if datatype == XSD.string else f"{body}^^{_iri_text(str(datatype))}"
+        datatype = str(term.datatype) if term.datatype else None
+        return _literal_text(str(term), datatype, term.language)
     raise QueryError(f"cannot bind {term!r}")
+
+
+def typed_term(kind: str, value: str) -> str:
+    """A parameter value of a declared type (``document``, ``iri``, ``string``, ``date``,
+    ``integer``) as escaped SPARQL text, without rdflib.
+
+    >>> typed_term("date", "2024-01-31"), typed_term("string", 'a "b"')
+    ('"2024-01-31"^^<http://www.w3.org/2001/XMLSchema#date>', '"a \\\\"b\\\\""')
+    """
+    if kind in ("document", "iri"):
+        return _iri_text(value)
+    return _literal_text(value, {"date": XSD + "date", "integer": XSD + "integer"}.get(kind))
 
 
 def _checked(bindings: Mapping[str, Node]) -> dict[str, str]:
@@ -104,7 +126,10 @@ def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     """``text`` with ``bindings`` as an inline VALUES block opening its WHERE group."""
     if not bindings:
         return text
-    terms = _checked(bindings)
+    return _values_block(text, _checked(bindings))
+
+
+def _values_block(text: str, terms: Mapping[str, str]) -> str:
     at = _where_opens(text)
     names = " ".join(f"?{n}" for n in terms)
     block = f" VALUES ({names}) {{ ({' '.join(terms.values())}) }}\n"
@@ -122,13 +147,22 @@ def inline_bindings(text: str, bindings: Mapping[str, Node]) -> str:
     """``text`` with each bound variable written in as its value (see the module's doc)."""
     if not bindings:
         return text
-    terms = _checked(bindings)
+    return inline_terms(text, _checked(bindings))
+
+
+def inline_terms(text: str, terms: Mapping[str, str]) -> str:
+    """``inline_bindings`` for values already written as SPARQL terms (``typed_term``)."""
+    if not terms:
+        return text
+    for name in terms:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}")
     start = _where_opens(text)
     out, depth, pos = [], 1, start
     for m in _BODY.finditer(text, start):
         token = m.group()
         if token.upper() == "SELECT":
-            return bind_values(text, bindings)
+            return _values_block(text, terms)
         if token == "{":
             depth += 1
         elif token == "}":

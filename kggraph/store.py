@@ -24,15 +24,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
+from . import DEFAULT_BASE
+from .atomic import atomic_stream
 from .errors import InputError, StoreError
-from .graphio import atomic_stream
-from .lexicon import DEFAULT_BASE
 from .query import OxigraphBackend
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 KGO = "https://w3id.org/kggraph/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -134,7 +136,7 @@ class CorpusStore:
 
     def graph(self, doc: str) -> Graph:
         """One document's graph as an rdflib Graph named by the document IRI."""
-        from rdflib import URIRef
+        from rdflib import Graph, URIRef
 
         g = Graph(identifier=URIRef(doc))
         g.parse(data=self.ntriples(doc), format="nt")
