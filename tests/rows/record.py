@@ -6,8 +6,12 @@ Builds the fixture documents and the seeded 1,000-document synthetic corpus into
 with the current code and writes, per corpus: the exported graphs' digest, the build's and
 ``kggraph validate --store``'s SHACL verdicts, and a digest of the rows of every bundled
 query (whole corpus, and one document for a sample of documents), plus the verdicts of the
-hand-written graphs of tests/shapes/. Run it on the code whose answers are the reference
-(the first recording was made on main at 93bc830, before the store layout changed).
+hand-written graphs of tests/shapes/. Run it on the code whose answers are the reference,
+e.g. a plain copy of main taken before a change to the store or the shapes::
+
+    git archive main | tar -x -C /tmp/main-snap && cp -r tests/rows /tmp/main-snap/tests/
+    cd /tmp/main-snap && PYTHONPATH=. /work/wt/speed/.venv/bin/python tests/rows/record.py \
+        --commit $(git -C /work/wt/speed rev-parse main) --out /work/wt/speed/tests/rows/X.json
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", type=Path, default=Path("/tmp/kggraph-rows"))
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "expected.json")
+    ap.add_argument("--commit", help="the commit of the code recorded (default: HEAD here)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+    )
     files = fixture_files()
     fixtures = corpus_record([ROOT / f for f in files], args.work / "fixtures")
     fixtures["files"] = files

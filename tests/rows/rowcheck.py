@@ -85,12 +85,14 @@ def cli(*args: str) -> str:
     """stdout of ``kggraph ARGS`` run in this process."""
     from kggraph.cli import main
 
-    out = io.StringIO()
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
     with contextlib.redirect_stdout(out):
         code = main(list(args))
+    out.flush()
     if code != 0:
         raise AssertionError(f"kggraph {' '.join(args)} exited {code}")
-    return out.getvalue()
+    return raw.getvalue().decode("utf-8")
 
 
 def query_rows(store: Path, name: str, **params: str) -> list[Row]:
