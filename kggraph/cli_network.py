@@ -75,19 +75,17 @@ def register(subparsers: Any) -> None:
 
 
 def _backend(args: argparse.Namespace) -> Any:
-    from .query import OxigraphBackend, RdflibBackend
+    from .query import RdflibBackend
 
     if args.store and args.graphs:
         raise KggraphError("give graph files or --store, not both")
     if args.store:
-        import pyoxigraph as ox
+        from .store import CorpusStore, StoreBackend
 
         if not Path(args.store).is_dir():
             raise InputError("no store here", path=args.store)
-        try:
-            return OxigraphBackend(ox.Store.read_only(args.store))
-        except OSError as exc:
-            raise KggraphError(f"cannot open store {args.store}: {exc}") from exc
+        # the store's backend: the network queries read rows each document computed
+        return StoreBackend(CorpusStore.open(args.store, read_only=True))
     if not args.graphs:
         raise KggraphError("give graph files or --store PATH")
     from .graphio import read_dataset

@@ -2,10 +2,12 @@
 
 The parent process walks the inputs, hashes each file and skips those whose content hash
 the store already holds; the rest go to worker processes (``jobs``), each of which loads
-the shapes and lexicon once and returns one document graph as N-Triples. The parent writes
-each graph in its own transaction as results arrive, with a bounded number in flight, so
-memory does not grow with the corpus and a run killed at any point leaves whole documents
-only — the next run skips what was stored and builds the rest.
+the shapes and lexicon once and returns each document laid out for the store
+(:mod:`kggraph.store_layout`: the quads to add, as N-Quads). The parent writes new
+documents with Oxigraph's bulk loader, ``batch`` at a time (one atomic load each), and a
+replaced document in its own transaction, as results arrive, with a bounded number in
+flight, so memory does not grow with the corpus and a run killed at any point leaves whole
+documents only — the next run skips what was stored and builds the rest.
 
 >>> default_jobs() >= 1
 True
@@ -28,13 +30,15 @@ from .lexicon import DEFAULT_BASE
 from .pipeline import DocumentResult, Failure, content_hash, expand_inputs
 from .progress import Progress
 from .store import CorpusStore
+from .store_layout import Layout
 
 PRUNE_SHARE = 0.10  # --prune asks for --yes before removing more of the store than this
 
 
 @dataclass(frozen=True)
 class Built:
-    """One document built in a worker, ready to store: its graph as N-Triples."""
+    """One document built in a worker, ready to store: its graph as N-Triples (sorted) and
+    laid out for the store."""
 
     path: str
     identifier: str
@@ -44,6 +48,7 @@ class Built:
     triples: int
     violations: int
     findings: tuple[str, ...]
+    layout: Layout | None = None
 
 
 def default_jobs() -> int:
@@ -120,11 +125,20 @@ def build_here(path: str, base: str, validate: bool) -> list[Built]:
     of :func:`build_one`): only bytes travel back, not graphs."""
     from .pipeline import process_items
 
-    return [_built(r) for r in process_items(path, base=base, validate=validate, sandbox=False)]
+    return [
+        _built(r, base) for r in process_items(path, base=base, validate=validate, sandbox=False)
+    ]
 
 
-def _built(r: DocumentResult) -> Built:
-    nt = r.graph.serialize(format="nt", encoding="utf-8")
+def _built(r: DocumentResult, base: str = DEFAULT_BASE) -> Built:
+    import pyoxigraph as ox
+
+    from .corpus_rows import document_rows
+    from .graphio import oxigraph_quads
+    from .store_layout import lay_out, ntriples
+
+    triples = [q.triple for q in oxigraph_quads(r.graph)]
+    doc = ox.NamedNode(str(r.graph.identifier))
     findings: tuple[str, ...] = ()
     violations = 0
     if r.report is not None and not r.report.conforms:
@@ -135,10 +149,11 @@ def _built(r: DocumentResult) -> Built:
         r.identifier,
         str(r.graph.identifier),
         r.content_hash,
-        nt,
-        len(r.graph),
+        ntriples(triples),
+        len(triples),
         violations,
         findings,
+        lay_out(triples, doc, base).with_rows(document_rows(triples, doc)),
     )
 
 
@@ -163,10 +178,10 @@ class CorpusBuild:
     push: Push | None = None  # e.g. RemoteStore.put: send each stored graph on
     unpush: Remove | None = None  # e.g. RemoteStore.delete: for pruned graphs
     on_built: Callable[[Built], None] | None = None  # after a document is stored
-    flush_every: int = 500  # flush the store's write buffers every N documents stored
     dry_run: bool = False  # change nothing: ``todo`` and ``pruned`` say what would happen
     yes: bool = False  # with prune: remove even more than ``prune_share`` of the store
     prune_share: float = PRUNE_SHARE
+    batch: int = 200  # new documents written per bulk load
 
     def run(
         self, inputs: Iterable[str | os.PathLike[str]], progress: Progress | None = None
@@ -184,7 +199,8 @@ class CorpusBuild:
         self._failed_names: set[str] = set()
         self._owner: dict[str, str] = {}
         self._stale: dict[str, list[str]] = {}  # content hash → graphs to rebuild
-        self._stored = 0
+        self._pending: list[Built] = []
+        self._in_store = set(self.store.documents()) if self.store is not None else set()
         todo: list[str] = []
         for path in paths:
             try:
@@ -219,6 +235,7 @@ class CorpusBuild:
                     self._take(progress, build_one(path, self.base, self.validate))
             else:
                 self._parallel(todo, jobs, progress)
+            self._write(progress)
             if self.prune and self.store is not None:
                 self._prune(progress)
         finally:
@@ -302,17 +319,40 @@ class CorpusBuild:
         if first != result.path:
             self._fail(progress, result.path, f"same document {result.identifier} as {first}")
             return
-        if self.store is not None:
-            try:
-                self.store.replace(result.iri, result.ntriples)
-            except KggraphError as exc:
-                self._fail(progress, result.path, str(exc))
-                return
-            self._stored += 1
-            if self.flush_every and self._stored % self.flush_every == 0:
-                # RocksDB keeps every column family's write buffer (and the write-ahead
-                # log behind it) until flushed: without this, memory grows with the corpus
-                self.store.flush()
+        if self.store is None:
+            self._done(progress, result)
+            return
+        assert result.layout is not None
+        if result.iri not in self._in_store:
+            self._pending.append(result)
+            if len(self._pending) >= self.batch:
+                self._write(progress)
+            return
+        self._write(progress)  # what came before is written before a replacement
+        try:
+            self.store.put(result.layout)
+        except KggraphError as exc:
+            self._fail(progress, result.path, str(exc))
+            return
+        self._done(progress, result)
+
+    def _write(self, progress: Progress) -> None:
+        """Write the pending new documents in one bulk load (atomic)."""
+        batch, self._pending = self._pending, []
+        if not batch or self.store is None:
+            return
+        try:
+            self.store.add(b.layout for b in batch if b.layout is not None)
+        except KggraphError as exc:
+            for b in batch:
+                self._fail(progress, b.path, str(exc))
+            return
+        self._in_store.update(b.iri for b in batch)
+        for b in batch:
+            self._done(progress, b)
+
+    def _done(self, progress: Progress, result: Built) -> None:
+        """A document is stored: push it on, count it, report it."""
         if self.push is not None:
             try:
                 self.push(result.iri, result.ntriples)

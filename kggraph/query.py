@@ -252,8 +252,8 @@ class RdflibBackend:
 
 class OxigraphBackend:
     """Queries a pyoxigraph Store directly (no rdflib in between); the default graph is the
-    union of the named graphs unless ``union_default`` is off (the corpus store keeps a
-    merged default graph of its own, see store.py)."""
+    union of the graphs unless ``union_default`` is off (graph files are loaded with their
+    merge as the default graph, see ``files_backend``)."""
 
     def __init__(self, store: Any, union_default: bool = True):
         self.store = store

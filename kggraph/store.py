@@ -1,15 +1,13 @@
-"""The on-disk corpus store: an Oxigraph database with one named graph per document.
+"""The on-disk corpus store: an Oxigraph database laid out so that every triple is stored
+once (see :mod:`kggraph.store_layout`): each document's own nodes in the graph named by
+the document IRI, what documents say about shared nodes in the graph named by the node,
+and the store's records (which document was built from which file, what it said about
+shared nodes) in a bookkeeping graph. Queries read the union of the graphs.
 
-Each document's graph is named by the document IRI and holds ``<doc> kgo:contentHash``,
-so the store itself remembers what it was built from. Replacing a document is one SPARQL
-update, which Oxigraph applies as one transaction: a reader, or the next run after a
-crash, sees the old graph or the whole new one, never half of it.
-
-The default graph holds the RDF merge of all document graphs (each triple once), kept up to
-date by the same transaction, and queries run on it (``StoreBackend``). Oxigraph 0.5's
-``use_default_graph_as_union`` counts a triple once per graph that holds it (oxigraph issue
-#1919), so a shared node (a party named in 10,000 documents) would multiply every join
-through it; the merged graph keeps query cost independent of how often a node is shared.
+New documents are written with Oxigraph's bulk loader, many at a time (``add``): one
+batch is one atomic ingestion, so a reader, or the next run after a crash, sees a document
+whole or not at all. Replacing or removing a document is one SPARQL update (one
+transaction) that also removes the shared triples no other document still says.
 
 >>> store = CorpusStore.memory()
 >>> doc = "https://w3id.org/kggraph/id/doc/ah-tk-20242025-1"
@@ -22,19 +20,26 @@ through it; the merged graph keeps query cost independent of how often a node is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from . import DEFAULT_BASE
+from . import store_layout as layout
 from .atomic import atomic_stream
+from .corpus_rows import PER_DOCUMENT, ROWS, corpus_answer, document_rows, rows_node
 from .errors import InputError, StoreError
 from .query import OxigraphBackend
+from .query_slice import SLICED, sliced
 
 if TYPE_CHECKING:
     from rdflib import Graph
+    from rdflib.term import Node
+
+    from .results import Answer
 
 KGO = "https://w3id.org/kggraph/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -53,10 +58,6 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-
-_HASHES = f"""SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{KGO}contentHash> ?h }} }}"""
-_BUILDS = f"""SELECT ?g ?b WHERE {{ GRAPH ?g {{ ?g <{KGO}builtWith> ?b }} }}"""
-_SOURCES = f"""SELECT ?g ?s WHERE {{ GRAPH ?g {{ ?g <{DCTERMS}source> ?s }} }}"""
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -89,50 +90,105 @@ class CorpusStore:
         except OSError as exc:
             hint = " (is another kggraph process writing it?)" if "lock" in str(exc) else ""
             raise StoreError(f"cannot open store {p}: {exc}{hint}") from exc
-        return cls(st, str(p), read_only)
+        store = cls(st, str(p), read_only)
+        store._check_layout()
+        return store
 
     @classmethod
     def memory(cls) -> CorpusStore:
-        return cls(ox.Store())
+        store = cls(ox.Store())
+        store._check_layout()
+        return store
+
+    def _check_layout(self) -> None:
+        """Refuse a store written in another layout: its answers would be wrong here."""
+        if next(iter(self.store.quads_for_pattern(None, None, None)), None) is None:
+            if not self.read_only:
+                self.store.add(ox.Quad(layout.BOOK, layout.LAYOUT, layout.VERSION, layout.BOOK))
+            return
+        if ox.Quad(layout.BOOK, layout.LAYOUT, layout.VERSION, layout.BOOK) not in self.store:
+            raise StoreError(
+                f"the store {self.path or '(in memory)'} was written by an older kggraph "
+                "(complete document graphs and their merge in the default graph): build it "
+                "again into a new directory"
+            )
 
     # --- reading ---------------------------------------------------------------------
 
     def documents(self) -> list[str]:
-        """IRIs of the document graphs, sorted."""
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        """IRIs of the documents built into the store, sorted."""
+        return sorted(self._records(layout.BUILT))
 
     def hashes(self) -> dict[str, str]:
         """Document IRI → content hash of the file it was built from."""
-        return {s["g"].value: s["h"].value for s in self._select(_HASHES)}
+        return {d: h for d, h in self._records(layout.BUILT).items() if h}
 
     def builds(self) -> dict[str, str]:
         """Document IRI → what built its graph (``kgo:builtWith``, see kggraph.buildinfo)."""
-        return {s["g"].value: s["b"].value for s in self._select(_BUILDS)}
+        built = ox.NamedNode(KGO + "builtWith")
+        return {
+            layout.lexical(q.subject): layout.lexical(q.object)
+            for q in self.store.quads_for_pattern(None, built, None)
+            if q.graph_name == q.subject
+        }
 
     def sources(self) -> dict[str, str]:
         """Document IRI → file name it was built from."""
-        return {s["g"].value: s["s"].value for s in self._select(_SOURCES)}
+        return self._records(layout.SOURCE)
 
-    def _select(self, text: str) -> ox.QuerySolutions:
-        result = self.store.query(text)
-        assert isinstance(result, ox.QuerySolutions)
-        return result
+    def _records(self, predicate: ox.NamedNode) -> dict[str, str]:
+        """Document IRI → the value of ``predicate`` in its record."""
+        find = self.store.quads_for_pattern
+        docs = {
+            q.subject: layout.lexical(q.object)
+            for q in find(None, layout.DOCUMENT, None, layout.BOOK)
+        }
+        return {
+            docs[q.subject]: layout.lexical(q.object)
+            for q in find(None, predicate, None, layout.BOOK)
+            if q.subject in docs
+        }
+
+    def _has(self, doc: ox.NamedNode) -> bool:
+        rec = layout.record(doc.value)
+        return (
+            next(iter(self.store.quads_for_pattern(rec, layout.BUILT, None, layout.BOOK)), None)
+            is not None
+        )
+
+    def _shared_of(self, doc: ox.NamedNode) -> bytes:
+        """What ``doc`` said about shared nodes, as it was built (sorted N-Triples)."""
+        rec = layout.record(doc.value)
+        for q in self.store.quads_for_pattern(rec, layout.ASSERTS, None, layout.BOOK):
+            return layout.lexical(q.object).encode("utf-8")
+        return b""
+
+    def _own(self, doc: ox.NamedNode) -> Iterator[ox.Quad]:
+        for q in self.store.quads_for_pattern(None, None, None, doc):
+            if q.subject != doc:
+                yield q
 
     def quads(self, doc: str) -> Iterator[ox.Quad]:
-        return iter(self.store.quads_for_pattern(None, None, None, _iri(doc)))
+        """The graph of ``doc`` exactly as it was built, in the graph named by ``doc``."""
+        name = _iri(doc)
+        yield from self._own(name)
+        for t in ox.parse(self._shared_of(name), ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(t.subject, t.predicate, t.object, name)
 
     def ntriples(self, doc: str) -> bytes:
-        """One document's graph as N-Triples."""
-        out = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_iri(doc))
-        return out or b""
+        """One document's graph as N-Triples (sorted)."""
+        return layout.ntriples(q.triple for q in self.quads(doc))
 
     def write_merged(self, fh: IO[bytes]) -> None:
-        """Write the RDF merge of the document graphs as N-Triples to ``fh``, streamed
-        (a triple that several graphs hold may come more than once; a graph has it once),
-        whatever the store keeps in its default graph."""
-        merged = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(merged, ox.QueryTriples)
-        merged.serialize(fh, format=ox.RdfFormat.N_TRIPLES)
+        """Write the RDF merge of the document graphs as N-Triples to ``fh``, streamed: the
+        store's data graphs hold it, each triple once."""
+        ox.serialize((q.triple for q in self._data()), fh, ox.RdfFormat.N_TRIPLES)
+
+    def _data(self) -> Iterator[ox.Quad]:
+        """Every quad of the documents' data (not the store's records and rows)."""
+        for q in self.store.quads_for_pattern(None, None, None):
+            if q.graph_name != layout.BOOK and q.graph_name != ROWS:
+                yield q
 
     def graph(self, doc: str) -> Graph:
         """One document's graph as an rdflib Graph named by the document IRI."""
@@ -143,54 +199,103 @@ class CorpusStore:
         return g
 
     def triple_count(self) -> int:
-        """Triples in the document graphs (a triple in two graphs counts twice)."""
-        merged = sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        return len(self.store) - merged
-
-    def merged_count(self) -> int:
-        """Triples in the merged default graph."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        """Triples of the documents' data, each once (the size of their RDF merge)."""
+        return sum(1 for _ in self._data())
 
     # --- writing ---------------------------------------------------------------------
 
-    def replace(self, doc: str, ntriples: bytes) -> None:
-        """Replace the graph of ``doc`` by ``ntriples`` in one transaction (merge included)."""
+    def add(self, layouts: Iterable[layout.Layout]) -> None:
+        """Write documents that are not in the store yet, all in one atomic bulk load."""
+        data = b"".join(lay.nquads for lay in layouts)
+        if not data:
+            return
+        try:
+            self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"cannot store the documents: {exc}") from exc
+
+    def replace(self, doc: str, ntriples: bytes, base: str = DEFAULT_BASE) -> None:
+        """Store the graph of ``doc`` given as N-Triples, replacing what the store held for
+        it, in one transaction."""
         name = _iri(doc)
-        body = ntriples.decode("utf-8")
-        steps = [
-            f"DROP SILENT GRAPH {name}",
-            f"INSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}",
-            f"INSERT DATA {{\n{body}\n}}",
-            *self._unmerge(name),
+        try:
+            triples = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise StoreError(f"cannot store {doc}: {exc}") from exc
+        self.put(layout.lay_out(triples, name, base).with_rows(document_rows(triples, name)))
+
+    def put(self, lay: layout.Layout) -> None:
+        """Store one laid-out document, replacing what the store held for it, in one
+        transaction (a new document: one atomic load)."""
+        name = _iri(lay.doc)
+        if not self._has(name):
+            try:
+                self.store.load(lay.nquads, ox.RdfFormat.N_QUADS)
+            except (SyntaxError, OSError, ValueError) as exc:
+                raise StoreError(f"cannot store {lay.doc}: {exc}") from exc
+            return
+        keep = set(ox.parse(lay.shared, ox.RdfFormat.N_TRIPLES))
+        self._update(name, keep, lay.nquads)
+
+    def remove(self, doc: str) -> None:
+        """Remove ``doc`` and the shared triples no other document says (one transaction)."""
+        self._update(_iri(doc), set(), b"")
+
+    def _update(self, doc: ox.NamedNode, keep: set[ox.Triple], nquads: bytes) -> None:
+        """Take ``doc`` out — its own nodes, its records, and what it said about shared
+        nodes unless it says it again (``keep``) or another document says it too — and put
+        ``nquads`` in, in one SPARQL update."""
+        said = set(ox.parse(self._shared_of(doc), ox.RdfFormat.N_TRIPLES)) - keep
+        others: dict[ox.NamedNode, set[ox.Triple]] = {}
+        gone = [t for t in sorted(said, key=str) if not self._said_elsewhere(t, doc, others)]
+        find, name = self.store.quads_for_pattern, ox.Literal(doc.value)
+        records = list(find(layout.record(doc.value), None, None, layout.BOOK))
+        described = {
+            layout.lexical(t.subject)
+            for t in ox.parse(self._shared_of(doc), ox.RdfFormat.N_TRIPLES)
+        }
+        records += [
+            ox.Quad(layout.note(n), layout.DESCRIBED_IN, name, layout.BOOK)
+            for n in sorted(described)
         ]
+        delete = [f"GRAPH {t.subject} {{ {t.subject} {t.predicate} {t.object} }}" for t in gone]
+        delete += [f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in records]
+        rows = rows_node(doc.value)
+        steps = [
+            f"DELETE {{ GRAPH {doc} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {doc} {{ ?s ?p ?o }} "
+            f"FILTER (?s != {doc}) }}",
+            f"DELETE WHERE {{ GRAPH {ROWS} {{ {rows} ?p ?o }} }}",
+        ]
+        if delete:
+            steps.append("DELETE DATA {\n" + "\n".join(delete) + "\n}")
+        if nquads:
+            inserts = [
+                f"GRAPH {q.graph_name} {{ {q.triple} }}"
+                for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)
+            ]
+            steps.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
         try:
             self.store.update(" ;\n".join(steps))
         except (SyntaxError, OSError) as exc:
             raise StoreError(
-                f"cannot store {doc}: {exc} (the transaction was not applied: the store holds "
-                "the documents stored before, each whole)"
+                f"cannot store {doc.value}: {exc} (the transaction was not applied: the store "
+                "holds the documents stored before, each whole)"
             ) from exc
 
-    def remove(self, doc: str) -> None:
-        """Remove the graph of ``doc`` and its triples no other graph holds (one transaction)."""
-        name = _iri(doc)
-        self.store.update(" ;\n".join([f"DROP SILENT GRAPH {name}", *self._unmerge(name)]))
-
-    def _unmerge(self, name: ox.NamedNode) -> list[str]:
-        """The update step that takes the old triples of ``name`` out of the merged default
-        graph unless a named graph still holds them (run after the graph was replaced)."""
-        rows = [
-            f"({q.subject} {q.predicate} {q.object})"
-            for q in self.store.quads_for_pattern(None, None, None, name)
-        ]
-        if not rows:
-            return []
-        values = "\n".join(rows)
-        return [
-            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
-            + values
-            + "\n} FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } } }"
-        ]
+    def _said_elsewhere(
+        self, t: ox.Triple, doc: ox.NamedNode, others: dict[ox.NamedNode, set[ox.Triple]]
+    ) -> bool:
+        """Whether a document other than ``doc`` says ``t`` (their records read once)."""
+        note = layout.note(layout.lexical(t.subject))
+        for q in self.store.quads_for_pattern(note, layout.DESCRIBED_IN, None, layout.BOOK):
+            other = ox.NamedNode(layout.lexical(q.object))
+            if other == doc:
+                continue
+            if other not in others:
+                others[other] = set(ox.parse(self._shared_of(other), ox.RdfFormat.N_TRIPLES))
+            if t in others[other]:
+                return True
+        return False
 
     def flush(self) -> None:
         if not self.read_only and self.path:
@@ -229,10 +334,36 @@ class CorpusStore:
 
 
 class StoreBackend(OxigraphBackend):
-    """Runs SPARQL on the store's merged default graph."""
+    """Runs SPARQL on the union of the store's graphs: the RDF merge of the documents; a
+    bundled query that looks at one document at a time, asked of the whole corpus, reads the
+    rows its documents computed when they were built (:mod:`kggraph.corpus_rows`)."""
 
     def __init__(self, store: CorpusStore | ox.Store):
-        super().__init__(store.store if isinstance(store, CorpusStore) else store, False)
+        self.corpus = store if isinstance(store, CorpusStore) else CorpusStore(store)
+        super().__init__(self.corpus.store, True)
+
+    def _documents(self) -> Iterator[tuple[ox.NamedNode, list[ox.Triple]]]:
+        for doc in self.corpus.documents():
+            yield ox.NamedNode(doc), [q.triple for q in self.corpus.quads(doc)]
+
+    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
+        if not bindings:
+            name = _bundled(PER_DOCUMENT).get(text)
+            answer = corpus_answer(self.store, name, text, self._documents) if name else None
+            if answer is not None:
+                return answer
+            if text in _bundled(SLICED):
+                return OxigraphBackend(sliced(self.store, text), False).execute(text, bindings)
+        return super().execute(text, bindings)
+
+
+@cache
+def _bundled(names: tuple[str, ...]) -> dict[str, str]:
+    """Text → name of these bundled queries."""
+    from .query import bundled_queries
+
+    queries = bundled_queries()
+    return {queries[n].text: n for n in names if n in queries}
 
 
 def _chain(parts: Iterable[Iterator[ox.Quad]]) -> Iterator[ox.Quad]:

@@ -342,9 +342,15 @@ def test_cli_network_from_files_and_store(tmp_path: Path, corpus_file, capsys) -
     gexf_valid((tmp_path / "net.gexf").read_bytes())  # the file the command wrote
     csv_rows = (tmp_path / "net.csv").read_text(encoding="utf-8").splitlines()
     assert csv_rows[0] == "rank,label,type,cited_by,strength,pagerank,community,url"
+    from kggraph.store import CorpusStore
+
     store_dir = tmp_path / "store"
-    store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(corpus_file), format=ox.RdfFormat.TRIG)
+    store = CorpusStore.open(store_dir)  # each graph of the file, laid out as a build does
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in ox.parse(path=str(corpus_file), format=ox.RdfFormat.TRIG):
+        graphs.setdefault(q.graph_name.value, []).append(q.triple)  # type: ignore[union-attr]
+    for name, triples in sorted(graphs.items()):
+        store.replace(name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     store.flush()
     del store
     assert main(["network", "--store", str(store_dir), "--kind", "sources", "--top", "1"]) == 0

@@ -177,10 +177,10 @@ def test_entity_pages_list_their_documents(
 
 
 def test_documents_are_listed_by_year_and_page(served: Served, fixture_store: Path) -> None:
-    import pyoxigraph as ox
+    from kggraph.store import CorpusStore
 
-    store = ox.Store.read_only(str(fixture_store))
-    all_docs = {g.value.rsplit("/", 1)[-1] for g in store.named_graphs()}
+    store = CorpusStore.open(fixture_store, read_only=True)
+    all_docs = {d.rsplit("/", 1)[-1] for d in store.documents()}
     del store
     first = served.get("/doc").text
     years = re.findall(r"(\d{4})</(?:a|strong)> <span class=\"muted\">\((\d+)\)", first)

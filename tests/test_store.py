@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
+from kggraph import store_layout as layout
+from kggraph.corpus_rows import ROWS
 from kggraph.errors import InputError, StoreError
 from kggraph.pipeline import DocumentResult, content_hash, process_file
 from kggraph.store import CorpusStore, StoreBackend, resolve_doc
@@ -46,7 +48,8 @@ def test_graphs_hashes_and_sources_come_back_whole(
     assert store.sources() == dict(zip(iris, DOCS, strict=True))
     for r in results:
         assert isomorphic(store.graph(str(r.graph.identifier)), r.graph)
-    assert store.triple_count() == sum(len(r.graph) for r in results)
+    union = set(results[0].graph) | set(results[1].graph)
+    assert store.triple_count() == len(union) < sum(len(r.graph) for r in results)
 
 
 def test_replace_is_one_transaction(store: CorpusStore, results: list[DocumentResult]) -> None:
@@ -128,8 +131,12 @@ def test_resolve_doc_and_bad_iris() -> None:
 
 
 def merged(store: CorpusStore) -> set[tuple[Node, Node, Node]]:
-    """The store's default graph, as rdflib triples."""
-    data = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    """What queries read: the union of the store's graphs (its records left out), as rdflib
+    triples."""
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?g NOT IN (<%s>, <%s>)) }"
+    result = store.store.query(q % (layout.BOOK.value, ROWS.value))
+    assert isinstance(result, ox.QueryTriples)
+    data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
     return set(Graph().parse(data=data or b"", format="nt"))
 
 
@@ -137,27 +144,67 @@ def merge_of_graphs(store: CorpusStore) -> set[tuple[Node, Node, Node]]:
     return {t for d in store.documents() for t in store.graph(d)}
 
 
-def test_default_graph_is_the_merge_of_the_document_graphs(
+def data_quads(store: CorpusStore) -> int:
+    return sum(1 for q in store.store if q.graph_name not in (layout.BOOK, ROWS))
+
+
+def test_the_union_of_the_graphs_is_the_merge_of_the_documents_each_triple_once(
     store: CorpusStore, results: list[DocumentResult]
 ) -> None:
     a, b = (str(r.graph.identifier) for r in results)
     ga, gb = set(results[0].graph), set(results[1].graph)
     assert ga & gb and ga - gb  # shared triples (ministries, parties …) and a's own
     assert merged(store) == ga | gb == merge_of_graphs(store)
-    assert store.merged_count() == len(ga | gb) < store.triple_count() == len(ga) + len(gb)
-    # a node in both graphs: its triples count once, as in rdflib's merge
+    assert data_quads(store) == store.triple_count() == len(ga | gb)  # no triple in two graphs
+    # a node in both documents: its triples count once, as in rdflib's merge, and no record
+    # of the store's comes with them
     node = sorted(str(t[0]) for t in ga & gb)[0]
     q = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{node}> ?p ?o }}"
     n = sum(1 for t in ga | gb if str(t[0]) == node)
     assert StoreBackend(store).select(q, {}).rows == ((str(n),),)
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{node}> }}"
+    n = sum(1 for t in ga | gb if str(t[2]) == node)
+    assert StoreBackend(store).select(q, {}).rows == ((str(n),),)
 
     store.remove(a)  # the shared triples stay, a's own go
     assert merged(store) == gb == merge_of_graphs(store)
+    assert data_quads(store) == len(gb)
     store.replace(a, results[0].graph.serialize(format="nt", encoding="utf-8"))
     assert merged(store) == ga | gb
     store.remove(a)
     store.remove(b)
     assert merged(store) == set() and store.documents() == []
+    assert [q.subject for q in store.store] == [layout.BOOK]  # only the layout's version
+
+
+def test_a_shared_triple_stays_while_any_document_says_it(
+    store: CorpusStore, results: list[DocumentResult]
+) -> None:
+    """A name only one document gives goes with that document; one both give stays."""
+    a, b = (str(r.graph.identifier) for r in results)
+    ga, gb = set(results[0].graph), set(results[1].graph)
+    both = sorted(ga & gb, key=str)[0]
+    nt = results[0].graph.serialize(format="nt", encoding="utf-8")
+    extra = f'<{both[0]}> <https://schema.org/alternateName> "{a}" .\n'.encode()
+    store.replace(a, nt + extra)
+    assert (both[0], URIRef("https://schema.org/alternateName"), Literal(a)) in merged(store)
+    store.replace(a, nt)  # a no longer says it, nobody else does: gone
+    assert merged(store) == ga | gb
+    store.remove(b)  # b's own go, the triples a says too stay
+    assert merged(store) == ga
+
+
+def test_an_older_store_is_refused(tmp_path: Path) -> None:
+    old = ox.Store(str(tmp_path / "old"))
+    doc = ox.NamedNode("https://w3id.org/kggraph/id/doc/ah-tk-20242025-1")
+    old.add(
+        ox.Quad(
+            doc, ox.NamedNode("https://w3id.org/kggraph/ontology#contentHash"), ox.Literal("ab")
+        )
+    )
+    del old
+    with pytest.raises(StoreError, match="older kggraph"):
+        CorpusStore.open(tmp_path / "old", read_only=True)
 
 
 def test_a_new_store_may_stand_in_a_folder_not_made_yet(tmp_path: Path) -> None:

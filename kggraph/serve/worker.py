@@ -66,7 +66,7 @@ def _graphs(names: Sequence[str] | None) -> list[Any] | None:
 
 
 def run_rows(store: ox.Store, query: str) -> tuple[Any, ...]:
-    result = store.query(query)
+    result = store.query(query, use_default_graph_as_union=True)  # the corpus store's layout
     if not isinstance(result, ox.QuerySolutions):
         return ("error", "failed", "only SELECT queries give rows")
     variables = tuple(v.value for v in result.variables)
@@ -85,7 +85,11 @@ def run_results(
 ) -> tuple[Any, ...]:
     check_query(query)
     result = store.query(
-        query, default_graph=_graphs(default_graphs), named_graphs=_graphs(named_graphs)
+        query,
+        default_graph=_graphs(default_graphs),
+        named_graphs=_graphs(named_graphs),
+        # the corpus store keeps each triple in one graph: their union is the corpus
+        use_default_graph_as_union=default_graphs is None,
     )
     out = CappedBuffer(max_bytes)
     if isinstance(result, ox.QueryTriples):

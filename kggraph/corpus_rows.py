@@ -1,0 +1,188 @@
+"""Whole-corpus answers read from rows each document computed when it was built.
+
+Some bundled queries look at one document at a time: their answer over the corpus is the
+answers for each document, one after the other (``PER_DOCUMENT``). 04-dates, 05, 10 and 11
+read only a document's own nodes and its header; the network queries match each fact
+inside one document's graph. A worker runs these queries on the graph it has just built
+(in a small in-memory Oxigraph store laid out as the old corpus store was: the document's
+graph named and as the default graph) and the store keeps the rows, as SPARQL TSV, in the
+graph ``ROWS`` beside the document, replaced and removed with it. The answer for the whole
+corpus then reads one literal per document instead of joining across the corpus: the
+documents in the order of their identifiers (every such query orders by the document's
+identifier first), or, for ``network_targets`` (one row per cited thing, whatever document
+cites it), every document's rows merged, each once, in the query's order.
+
+Rows are filed under a digest of the query's text: when a query changes (or a document was
+stored without rows), the answer is computed the same way, document by document, from the
+documents' graphs as stored — correct, only slower — until the documents are built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from .store_layout import BOOK, DOCUMENT, STORE, lexical
+
+#: bundled queries whose corpus answer is the answers of each document on its own graph
+PER_DOCUMENT = (
+    "04-dates",
+    "05-questions-answers",
+    "10-referral-answers",
+    "11-provenance",
+    "network_documents",
+    "network_targets",
+)
+#: … and, of these, the one that is not one block of rows per document but a merge
+MERGED = {"network_targets": 2}  # its rows are ordered by their first two columns
+ROWS = ox.NamedNode(STORE + "rows")
+ORDER = ox.NamedNode(STORE + "order")  # a document's rows → its identifier (the order key)
+
+
+def rows_node(doc: str) -> ox.NamedNode:
+    """The subject of a document's rows."""
+    return ox.NamedNode(f"{STORE}rows-{hashlib.sha1(doc.encode()).hexdigest()}")
+
+
+def _predicate(name: str, text: str) -> ox.NamedNode:
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return ox.NamedNode(f"{STORE}rows/{name}/{digest}")
+
+
+def _queries() -> dict[str, str]:
+    from .query import bundled_queries
+
+    queries = bundled_queries()
+    return {name: queries[name].text for name in PER_DOCUMENT if name in queries}
+
+
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+
+
+def _identifier(triples: list[ox.Triple], doc: ox.NamedNode) -> str:
+    """The document's identifier: the order of its rows among the documents'."""
+    for t in triples:
+        if t.subject == doc and t.predicate == _IDENTIFIER:
+            return lexical(t.object)
+    return doc.value.rsplit("/", 1)[-1]
+
+
+def _rows(triples: list[ox.Triple], doc: ox.NamedNode, texts: dict[str, str]) -> dict[str, str]:
+    """Each query's rows (TSV) on the document's graph alone, laid out as the corpus store
+    was before (the graph named, and as the default graph)."""
+    st = ox.Store()
+    st.extend(ox.Quad(t.subject, t.predicate, t.object, doc) for t in triples)
+    st.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    out = {}
+    for name, text in texts.items():
+        result = st.query(text)
+        assert isinstance(result, ox.QuerySolutions)
+        out[name] = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode()
+    return out
+
+
+def document_rows(triples: Iterable[ox.Triple], doc: ox.NamedNode) -> bytes:
+    """The rows of every ``PER_DOCUMENT`` query for one document, as N-Quads to store."""
+    triples = list(triples)
+    texts = _queries()
+    node = rows_node(doc.value)
+    quads = [
+        ox.Quad(node, DOCUMENT, ox.Literal(doc.value), ROWS),
+        ox.Quad(node, ORDER, ox.Literal(_identifier(triples, doc)), ROWS),
+    ]
+    for name, tsv in _rows(triples, doc, texts).items():
+        quads.append(ox.Quad(node, _predicate(name, texts[name]), ox.Literal(tsv), ROWS))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _blocks(store: ox.Store, name: str, text: str) -> list[tuple[str, str]] | None:
+    """(order key, TSV) of every built document, in order; None unless every document has
+    rows for this text of the query."""
+    built = sum(1 for _ in store.quads_for_pattern(None, DOCUMENT, None, BOOK))
+    order = {q.subject: lexical(q.object) for q in store.quads_for_pattern(None, ORDER, None, ROWS)}
+    pred = _predicate(name, text)
+    tsv = {q.subject: lexical(q.object) for q in store.quads_for_pattern(None, pred, None, ROWS)}
+    if not built or len(tsv) != built or len(order) != built:
+        return None
+    return sorted((order[s], tsv[s]) for s in tsv)
+
+
+class _Lines(io.RawIOBase):
+    """A readable stream over chunks of bytes made on demand."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        super().__init__()
+        self.chunks, self.left = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self.left:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.left = chunk
+        n = min(len(buffer), len(self.left))
+        buffer[:n] = self.left[:n]
+        self.left = self.left[n:]
+        return n
+
+
+Documents = Callable[[], Iterator[tuple[ox.NamedNode, list[ox.Triple]]]]
+
+
+def corpus_answer(
+    store: ox.Store, name: str, text: str, documents: Documents
+) -> ox.QuerySolutions | None:
+    """The answer of ``PER_DOCUMENT`` query ``name`` (of text ``text``) over the whole
+    corpus, from the stored rows, or computed from each of ``documents``' graphs when the
+    store has no rows for this text; None for another query."""
+    if name not in PER_DOCUMENT:
+        return None
+    blocks = _blocks(store, name, text)
+    if blocks is None:
+        blocks = sorted(
+            (_identifier(triples, doc), _rows(triples, doc, {name: text})[name])
+            for doc, triples in documents()
+        )
+    header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
+    if name in MERGED:
+        return _merged(header, blocks, MERGED[name])
+
+    def chunks() -> Iterator[bytes]:
+        yield (header + "\n").encode()
+        for _, tsv in blocks:
+            body = tsv.split("\n", 1)[1] if "\n" in tsv else ""
+            if body:
+                yield body.encode()
+
+    return _solutions(cast(IO[bytes], io.BufferedReader(_Lines(chunks()), 1 << 16)))
+
+
+def _solutions(data: bytes | IO[bytes]) -> ox.QuerySolutions:
+    parsed = ox.parse_query_results(data, ox.QueryResultsFormat.TSV)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return parsed
+
+
+def _merged(header: str, blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
+    """Every document's rows, each once, ordered by their first ``keys`` columns."""
+    lines = {line for _, tsv in blocks for line in tsv.split("\n")[1:] if line}
+    data = (header + "\n" + "\n".join(lines) + "\n").encode()
+    parsed = _solutions(data)
+    variables = [v.value for v in parsed.variables]
+    solutions = list(parsed)
+
+    def key(sol: ox.QuerySolution) -> tuple[str, ...]:
+        return tuple("" if sol[v] is None else lexical(sol[v]) for v in variables[:keys])
+
+    solutions.sort(key=key)
+    out = [header]
+    for sol in solutions:
+        out.append("\t".join("" if sol[v] is None else str(sol[v]) for v in variables))
+    return _solutions(("\n".join(out) + "\n").encode())
