@@ -6,17 +6,23 @@
 For each size, in one run:
 
 - generates the synthetic text corpus (benchmarks/generate.py, seeded; not timed);
-- floor: parse alone (extract + clean + parse, no RDF, no validation) and the full
-  per-document pipeline, in this process on up to ``--floor-docs`` documents;
+- floor, just before and just after the build (the machine is shared: the two bracket
+  its load): parse alone (extract + clean + parse, no RDF, no validation), the per-document
+  pipeline (``process_file``) and all a build's worker does per document (``build_one``),
+  in this process on one core, on up to ``--floor-docs`` documents;
 - ``kggraph build DIR --store S --jobs N -q`` as a child process: wall time, documents/s,
-  and peak resident memory read from /proc (the build process, its largest worker and the
-  whole process tree) sampled every 0.2 s;
+  its ratio to the N-core ceiling of the worker's floor, and peak resident memory read
+  from /proc (the build process, its largest worker and the whole process tree) sampled
+  every 0.2 s; the store's size once closed;
 - the same command again on the unchanged corpus (must take < 5 % of the first build).
 
-Then, on the largest store (or on ``--queries-only STORE``): every bundled query on
-Oxigraph against the same query on rdflib in memory holding a ``--sample``-document sample
-(exported from that store), and, with ``--pdf N``, bare pypdf ``extract_text`` against the
-full build of N generated PDFs.
+Then, on the largest store (or on ``--queries-only STORE``), for every bundled query: the
+whole corpus's answer as ``kggraph query NAME --store`` computes it, against the query's
+text run by Oxigraph on the store and against rdflib in memory holding a
+``--sample``-document sample (exported from that store); for one document, a whole
+``kggraph query … --store … --param doc=…`` process against a bare pyoxigraph script
+running the same bound query, ``--cli-runs`` times each, interleaved. With ``--pdf N``:
+bare pypdf ``extract_text`` against the full build of N generated PDFs.
 Not a test: CI never runs it.
 """
 
@@ -112,7 +118,11 @@ def du(path: Path) -> int:
 
 
 def floors(folder: Path, n: int) -> dict[str, float]:
-    """ms per document on one core: parse alone, and the whole pipeline."""
+    """ms per document on one core (wall clock, as the build is timed): parse alone, the
+    pipeline (``process_file``),
+    and everything a build's worker does (``build_one``: the pipeline, the document laid
+    out for the store and its precomputed rows)."""
+    from kggraph.corpus import build_one
     from kggraph.extract import extract
     from kggraph.lexicon import load_lexicon
     from kggraph.parse import identify, parse
@@ -120,17 +130,38 @@ def floors(folder: Path, n: int) -> dict[str, float]:
 
     files = sorted(folder.iterdir())[:n]
     lexicon = load_lexicon()
-    process_file(files[0])  # warm: shapes, lexicon, imports
-    t0 = time.perf_counter()
-    for f in files:
+    build_one(str(files[0]))  # warm: shapes, lexicon, imports
+
+    def cpu_ms(run: Any) -> float:
+        t0 = time.perf_counter()
+        for f in files:
+            run(f)
+        return round((time.perf_counter() - t0) * 1000 / len(files), 2)
+
+    def parse_only(f: Path) -> None:
         src = extract(f)
         parse(src, identifier=identify(src, None) or "x", lexicon=lexicon)
-    parse_ms = (time.perf_counter() - t0) * 1000 / len(files)
-    t0 = time.perf_counter()
-    for f in files:
-        process_file(f)
-    full_ms = (time.perf_counter() - t0) * 1000 / len(files)
-    return {"docs": len(files), "parse_ms": round(parse_ms, 2), "pipeline_ms": round(full_ms, 2)}
+
+    return {
+        "docs": len(files),
+        "parse_ms": cpu_ms(parse_only),
+        "pipeline_ms": cpu_ms(process_file),
+        "worker_ms": cpu_ms(lambda f: build_one(str(f))),
+    }
+
+
+def closed_size(store: Path) -> int:
+    """The store's size on disk once it has been opened for writing and closed again (the
+    write-ahead log and the memtables written out, as a finished build leaves it)."""
+    import gc
+
+    import pyoxigraph as ox
+
+    st = ox.Store(str(store))
+    st.flush()
+    del st
+    gc.collect()
+    return du(store)
 
 
 def bench_size(size: int, work: Path, jobs: int, floor_docs: int) -> dict[str, Any]:
@@ -145,11 +176,24 @@ def bench_size(size: int, work: Path, jobs: int, floor_docs: int) -> dict[str, A
     store = work / f"store-{size}"
     shutil.rmtree(store, ignore_errors=True)
     res: dict[str, Any] = {"size": size, "jobs": jobs, "generate_s": round(gen_s, 1)}
-    res["floor"] = floors(folder, min(size, floor_docs))
+    before = floors(folder, min(size, floor_docs))
     cmd = [*KGGRAPH, "build", str(folder), "--store", str(store), "--jobs", str(jobs), "-q"]
     res["build"] = build = run_measured(cmd)
+    after = floors(folder, min(size, floor_docs))
+    # the floor measured just before and just after the build, to bracket the machine's load
+    res["floor"] = floor = {
+        k: (round((before[k] + after[k]) / 2, 2) if k != "docs" else before[k]) for k in before
+    }
+    res["floor_before"], res["floor_after"] = before, after
     build["docs_per_s"] = round(size / build["seconds"], 1)
-    res["store_mb"] = round(du(store) / 2**20, 1)
+    ceiling = jobs * 1000 / floor["worker_ms"]
+    res["ceiling_docs_per_s"] = round(ceiling, 1)
+    res["ratio_to_ceiling"] = round(build["docs_per_s"] / ceiling, 3)
+    res["ratio_to_pipeline_ceiling"] = round(
+        build["docs_per_s"] / (jobs * 1000 / floor["pipeline_ms"]), 3
+    )
+    res["store_mb_at_exit"] = round(du(store) / 2**20, 1)
+    res["store_mb"] = round(closed_size(store) / 2**20, 1)
     res["rebuild"] = again = run_measured(cmd)
     again["ratio_to_build"] = round(again["seconds"] / build["seconds"], 4)
     print(json.dumps(res), flush=True)
@@ -188,17 +232,88 @@ def time_rows(run: Any) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
+def _null_tsv(answer: Any) -> int:
+    """Write an answer as TSV into nothing; the rows written."""
+    import io
+
+    from kggraph.query_stream import write_answer
+
+    class Count(io.RawIOBase):
+        lines = 0
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:
+            self.lines += bytes(data).count(b"\n")
+            return len(data)
+
+    sink = Count()
+    write_answer(answer, "tsv", "", 10**9, sink)  # type: ignore[arg-type]
+    return sink.lines - 1
+
+
+def median_of(runs: int, measure: Any) -> tuple[float, Any]:
+    """The median time of ``runs`` calls of ``measure`` (→ seconds, result)."""
+    results = [measure() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), results[0][1]
+
+
+def timed(run: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = run()
+    return time.perf_counter() - t0, out
+
+
+def _env() -> dict[str, str]:
+    """The environment of a user's shell: bytecode cached (this session sets
+    PYTHONDONTWRITEBYTECODE, which would make every kggraph start compile its modules)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+BARE_QUERY = """
+import sys
+import pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+with open(sys.argv[2]) as fh:
+    result = store.query(fh.read(), use_default_graph_as_union=True)
+result.serialize(sys.stdout.buffer, ox.QueryResultsFormat.CSV)
+"""
+
+
+def whole_process(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command as a whole process, runs interleaved."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=_env())
+            times[name].append(time.perf_counter() - t0)
+    return {k: round(statistics.median(v), 4) for k, v in times.items()}
+
+
 def bench_queries(
-    store_path: Path, sample: int, work: Path, only: list[str] | None = None
+    store_path: Path,
+    sample: int,
+    work: Path,
+    only: list[str] | None = None,
+    runs: int = 3,
+    cli_runs: int = 9,
 ) -> dict[str, Any]:
-    """Every bundled query: Oxigraph on the whole store vs rdflib on a sample."""
+    """Every bundled query over the whole store as ``kggraph query NAME --store`` answers it
+    (precomputed rows, in-memory slices or SPARQL on the store) against the query's own
+    text run by Oxigraph on the store; one document's answer as a whole ``kggraph query``
+    process against a bare pyoxigraph script; and rdflib in memory on a sample."""
     from rdflib import Dataset, URIRef, Variable
 
-    from kggraph.query import bundled_queries
-    from kggraph.sparql_text import inline_bindings
-    from kggraph.store import CorpusStore
+    from kggraph.query import bundled_queries, param_terms
+    from kggraph.sparql_text import inline_terms
+    from kggraph.store import CorpusStore, StoreBackend
 
     store = CorpusStore.open(store_path, read_only=True)
+    backend = StoreBackend(store)
     docs = store.documents()
     chosen = docs[:sample]
     nq = work / f"sample-{len(chosen)}.nq"
@@ -208,6 +323,8 @@ def bench_queries(
     ds.parse(nq, format="nquads")
     load_s = time.perf_counter() - t0
     probe = chosen[len(chosen) // 2]
+    bare = work / "bare_query.py"
+    bare.write_text(BARE_QUERY, encoding="utf-8")
     out: dict[str, Any] = {
         "store_docs": len(docs),
         "store_triples": store.triple_count(),
@@ -217,30 +334,57 @@ def bench_queries(
         "probe_doc": probe,
         "queries": [],
     }
+    seen: set[str | None] = set()
     for name, q in sorted(bundled_queries().items()):
-        if not name[0].isdigit() or (only and name not in only):
+        if q.path in seen or (only and name not in only):
             continue
+        seen.add(q.path)
         row: dict[str, Any] = {"query": name}
-        for label, binds in (("all", {}), ("one_doc", {"doc": URIRef(probe)})):
-            if binds and not any(p.name == "doc" for p in q.params):
-                continue
-            text = inline_bindings(q.text, binds)
-            init = {Variable(k): v for k, v in binds.items()}
-            # the store's merged default graph, parameters written in, as `kggraph query
-            # --store` runs it
-            ox_s, ox_n = time_rows(lambda text=text: store.store.query(text))
-            rl_s, rl_n = capped(
+        # whole corpus: what `kggraph query NAME --store` runs, and the plain query
+        kg_s, kg_n = median_of(
+            runs, lambda q=q: timed(lambda: _null_tsv(backend.execute(q.text, {})))
+        )
+        raw_s, raw_n = timed(
+            lambda q=q: _null_tsv(store.store.query(q.text, use_default_graph_as_union=True))
+        )
+        rl_s, rl_n = capped(
+            lambda q=q: time_rows(lambda: ds.query(q.text)),
+            RDFLIB_CAP_S,
+        )
+        per_doc = (rl_s / len(chosen)) / (kg_s / len(docs)) if rl_n is not None else None
+        row["all"] = {
+            "kggraph_s": round(kg_s, 4),
+            "rows": kg_n,
+            "oxigraph_query_text_s": round(raw_s, 4),
+            "rows_query_text": raw_n,
+            "rdflib_sample_s": round(rl_s, 4) if rl_n is not None else f">{RDFLIB_CAP_S}",
+            "rdflib_rows": rl_n,
+            "per_document_rdflib_over_kggraph": round(per_doc, 1) if per_doc else None,
+        }
+        if any(p.name == "doc" for p in q.params):
+            text = inline_terms(q.text, param_terms(q, {"doc": probe}))
+            bound = work / f"{name}.rq"
+            bound.write_text(text, encoding="utf-8")
+            cmds = {
+                "bare": [sys.executable, str(bare), str(store_path), str(bound)],
+                "kggraph": [*KGGRAPH, "query", name, "--store", str(store_path), "--param",
+                            f"doc={probe}", "--format", "csv"],
+            }  # fmt: skip
+            proc = whole_process(cmds, cli_runs)
+            ox_s, ox_n = median_of(runs, lambda text=text: time_rows(
+                lambda: store.store.query(text, use_default_graph_as_union=True)))  # fmt: skip
+            init = {Variable("doc"): URIRef(probe)}
+            rl1_s, rl1_n = capped(
                 lambda q=q, init=init: time_rows(lambda: ds.query(q.text, initBindings=init)),
                 RDFLIB_CAP_S,
             )
-            row[label] = {
+            row["one_doc"] = {
+                "process_bare_s": proc["bare"],
+                "process_kggraph_s": proc["kggraph"],
+                "ratio_kggraph_over_bare": round(proc["kggraph"] / proc["bare"], 2),
                 "oxigraph_s": round(ox_s, 4),
-                "oxigraph_rows": ox_n,
-                "rdflib_sample_s": round(rl_s, 4) if rl_n is not None else f">{RDFLIB_CAP_S}",
-                "rdflib_rows": rl_n,
-                "ratio_rdflib_sample_over_oxigraph_full": round(rl_s / ox_s, 1)
-                if ox_s and rl_n is not None
-                else None,
+                "rows": ox_n,
+                "rdflib_sample_s": round(rl1_s, 4) if rl1_n is not None else f">{RDFLIB_CAP_S}",
             }
         out["queries"].append(row)
         print(json.dumps(row), flush=True)
@@ -292,6 +436,8 @@ def main() -> None:
     ap.add_argument("--pdf", type=int, default=0, help="also benchmark N generated PDFs")
     ap.add_argument("--no-queries", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated query names (default: all)")
+    ap.add_argument("--runs", type=int, default=3, help="timings per query (median)")
+    ap.add_argument("--cli-runs", type=int, default=9, help="whole processes per one-doc query")
     ap.add_argument(
         "--queries-only",
         type=Path,
@@ -309,7 +455,9 @@ def main() -> None:
 
     if args.queries_only:
         only = [n for n in args.only.split(",") if n]
-        results["queries"] = bench_queries(args.queries_only, args.sample, args.workdir, only)
+        results["queries"] = bench_queries(
+            args.queries_only, args.sample, args.workdir, only, args.runs, args.cli_runs
+        )
         save()
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -321,7 +469,9 @@ def main() -> None:
         save()
     if not args.no_queries and sizes:
         largest = args.workdir / f"store-{max(sizes)}"
-        results["queries"] = bench_queries(largest, args.sample, args.workdir)
+        results["queries"] = bench_queries(
+            largest, args.sample, args.workdir, None, args.runs, args.cli_runs
+        )
         save()
     per = [
         (r["size"], r["build"]["docs_per_s"], r["build"]["rss_tree_mb"]) for r in results["sizes"]

@@ -280,8 +280,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise KggraphError("--timeout takes seconds > 0 and --max-rows a number ≥ 1")
     fmt = output_format(args.format, args.output)
     if args.store:
-        _open_store(args.store)  # a clear error for a missing store, before the child
-        source = Source("store", (args.store,))
+        source = Source("store", (args.store,))  # opened by the query's child
     elif args.endpoint:
         source = Source("endpoint", (args.endpoint,))
     else:
@@ -289,15 +288,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     limits = QueryLimits(
         timeout=args.timeout, max_rows=args.max_rows, allow_network=args.allow_network
     )
-    answer = execute(source, query, _params(args.param), fmt, args.base, limits)
-    if args.output:
-        from .graphio import atomic_write
+    if args.store:
+        from .query_stream import run_store_query
 
-        atomic_write(args.output, answer.data)
+        truncated = run_store_query(
+            args.store, query, _params(args.param), fmt, args.base, limits, args.output
+        )
     else:
-        sys.stdout.buffer.write(answer.data)
-        sys.stdout.flush()
-    if answer.truncated:
+        answer = execute(source, query, _params(args.param), fmt, args.base, limits)
+        if args.output:
+            from .graphio import atomic_write
+
+            atomic_write(args.output, answer.data)
+        else:
+            sys.stdout.buffer.write(answer.data)
+            sys.stdout.flush()
+        truncated = answer.truncated
+    if truncated:
         _print(
             f"kggraph: stopped at --max-rows {args.max_rows}: the query has more results "
             "(raise --max-rows or add LIMIT/OFFSET)",

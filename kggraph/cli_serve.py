@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import DEFAULT_BASE
 from .errors import InputError, KggraphError
-from .lexicon import DEFAULT_BASE
 
 
 def _positive(kind: type) -> Any:
@@ -27,7 +27,7 @@ def _positive(kind: type) -> Any:
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` command to the kggraph CLI."""
-    from .serve.executor import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+    from .serve.defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
     p = subparsers.add_parser(
         "serve",

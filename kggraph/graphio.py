@@ -20,7 +20,8 @@ from rdflib.namespace import XSD
 from .atomic import atomic_stream, atomic_write  # noqa: F401 - re-exported
 from .errors import InputError
 from .lexicon import DEFAULT_BASE
-from .rdf import PREFIXES, bind_prefixes
+from .prefixes import PREFIXES
+from .rdf import bind_prefixes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

@@ -28,17 +28,18 @@ from __future__ import annotations
 
 import atexit
 import importlib
-import multiprocessing
 import os
 import sys
 import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractionError, KggraphError
+
+if TYPE_CHECKING:  # multiprocessing is imported when a child is first started
+    from multiprocessing.connection import Connection
 
 DEFAULT_MEMORY_MB = 1024
 MAX_TASKS_PER_WORKER = 100
@@ -52,6 +53,8 @@ def _get_context() -> Any:
     """The multiprocessing context; the fork server preloads ``PRELOAD`` once."""
     global _context
     if _context is None:
+        import multiprocessing
+
         methods = multiprocessing.get_all_start_methods()
         if "forkserver" in methods:
             _context = multiprocessing.get_context("forkserver")

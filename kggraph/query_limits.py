@@ -24,14 +24,15 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rdflib.term import Node
-
+from . import DEFAULT_BASE
 from .errors import LimitExceeded, QueryError, StoreError
-from .lexicon import DEFAULT_BASE
 from .query import NamedQuery, bind_params
 from .results import Answer
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ROWS = 100_000

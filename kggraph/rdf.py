@@ -14,13 +14,14 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from .buildinfo import build_id
 from .iri import Minter
 from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
 from .model import Citation, Document, KamerstukRef, PersonName, Post, Span
 from .names import preferred_family, preferred_label, preferred_post, tidy
+from .prefixes import PREFIXES as IRIS
 
 KGO = Namespace("https://w3id.org/kggraph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -29,20 +30,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OFFICIAL = "https://zoek.officielebekendmakingen.nl/"
 
-PREFIXES = {
-    "kgo": KGO,
-    "schema": SCHEMA,
-    "cito": CITO,
-    "oa": OA,
-    "eli": ELI,
-    "dcterms": DCTERMS,
-    "org": ORG,
-    "prov": PROV,
-    "skos": SKOS,
-    "owl": OWL,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
+PREFIXES = {name: Namespace(iri) for name, iri in IRIS.items()}  # kggraph/prefixes.py
 WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCHEMA.WebPage}
 #: the SKOS concept of each document kind (ontology/kggraph.ttl, kgo:DocumentKinds)
 KIND_CONCEPT = {kind: KGO[f"{kind}Kind"] for kind in ("answer", "questions", "postponement")}

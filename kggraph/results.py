@@ -24,7 +24,7 @@ from typing import Union
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .rdf import PREFIXES as RDF_PREFIXES
+from .prefixes import PREFIXES  # noqa: F401 - also the graph writers' prefixes here
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, list[ox.Triple]]  # noqa: UP007 - runtime alias
 
@@ -57,7 +57,6 @@ BY_EXTENSION = {
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 #: a graph asked for in a rows format: the nearest graph format
 GRAPH_FOR = {"table": "turtle", "json": "jsonld", "xml": "rdfxml"}
-PREFIXES = {name: str(ns) for name, ns in RDF_PREFIXES.items()}
 
 
 def output_format(fmt: str | None, path: str | None) -> str:

@@ -27,10 +27,7 @@ from typing import Any, Protocol
 
 from ..errors import KggraphError, QueryError, StoreError
 from ..query import Rows
-
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_BYTES = 64_000_000
-DEFAULT_MEMORY_MB = 2048
+from .defaults import DEFAULT_MAX_BYTES, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 
 class QueryTimeout(QueryError):
