@@ -348,13 +348,25 @@ class StoreBackend(OxigraphBackend):
 
     def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
         if not bindings:
-            name = _bundled(PER_DOCUMENT).get(text)
-            answer = corpus_answer(self.store, name, text, self._documents) if name else None
+            answer = self.shortcut(text)
             if answer is not None:
                 return answer
-            if text in _bundled(SLICED):
-                return OxigraphBackend(sliced(self.store, text), False).execute(text, bindings)
         return super().execute(text, bindings)
+
+    def shortcut(self, text: str) -> ox.QuerySolutions | None:
+        """The corpus answer of a bundled query that is not evaluated on the store as it
+        stands: rows its documents computed (a query that looks at one document at a time,
+        matching facts inside one document's graph), or the query on an in-memory slice of
+        the store; None for any other query text."""
+        name = _bundled(PER_DOCUMENT).get(text)
+        answer = corpus_answer(self.store, name, text, self._documents) if name else None
+        if answer is not None:
+            return answer
+        if text in _bundled(SLICED):
+            result = sliced(self.store, text).query(text)
+            assert isinstance(result, ox.QuerySolutions)
+            return result
+        return None
 
 
 @cache

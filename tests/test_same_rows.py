@@ -82,16 +82,16 @@ def test_shape_fixtures_keep_their_verdicts() -> None:
 @pytest.mark.parametrize("name", ["fixtures", SYNTHETIC])
 def test_same_graphs_and_verdicts(corpora: dict[str, Any], name: str) -> None:
     got, want = corpora[name]["record"], EXPECTED["corpora"][name]
-    assert (got["built"], got["failed"]) == (want["built"], want["failed"])
-    assert got["build_verdicts"] == want["build_verdicts"]
-    validated = store_verdicts(corpora[name]["store"], ONE_DOC_SAMPLE[name] * 10)
-    recorded = {k: v for k, v in want["store_verdicts"].items() if k in validated["sample"]}
-    assert _verdicts(validated["verdicts"]) == _verdicts(recorded)
     if got["export"] != want["export"]:
         pytest.skip(
             f"{name}: the documents' graphs differ from the recording (a parser or RDF mapping "
             "change): rerun tests/rows/record.py on the code before your change"
         )
+    assert (got["built"], got["failed"]) == (want["built"], want["failed"])
+    assert got["build_verdicts"] == want["build_verdicts"]
+    validated = store_verdicts(corpora[name]["store"], ONE_DOC_SAMPLE[name] * 10)
+    recorded = {k: v for k, v in want["store_verdicts"].items() if k in validated["sample"]}
+    assert _verdicts(validated["verdicts"]) == _verdicts(recorded)
 
 
 def _keys(name: str, store: Path) -> list[tuple[str, str, dict[str, str]]]:

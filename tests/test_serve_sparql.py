@@ -87,9 +87,9 @@ def test_every_bundled_query_equals_kggraph_query(
 
 @pytest.fixture(scope="module")
 def oxigraph(fixture_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``oxigraph serve-read-only`` over the fixture store: its default graph is the store's
-    merged graph, as for ``kggraph serve``."""
-    with running(tmp_path_factory.mktemp("oxigraph"), union=False, store=fixture_store) as s:
+    """``oxigraph serve-read-only --union-default-graph`` over the fixture store: the union of
+    the store's graphs is the RDF merge of the documents, as for ``kggraph serve``."""
+    with running(tmp_path_factory.mktemp("oxigraph"), union=True, store=fixture_store) as s:
         yield f"{s.url}/query"
 
 
@@ -105,7 +105,12 @@ ACCEPTS = [None, "application/sparql-results+json", "application/sparql-results+
            "application/sparql-results+json;q=0, text/tab-separated-values"]  # fmt: skip
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+# the network's queries match a node's facts inside one document's graph: kggraph answers
+# them from rows each document computed when it was built (kggraph.corpus_rows); the store
+# keeps a shared node's facts once, in the node's graph, so a plain server cannot
+@pytest.mark.parametrize(
+    "query", [q for q in QUERIES if not q.name.startswith("network_")], ids=lambda q: q.name
+)
 def test_results_equal_the_oxigraph_server(served: Served, oxigraph: str, query) -> None:  # type: ignore[no-untyped-def]
     text = bound_text(query.name, {"doc": DOC} if takes_doc(query) else {})
     for accept in ACCEPTS:

@@ -65,8 +65,18 @@ def _graphs(names: Sequence[str] | None) -> list[Any] | None:
     return None if names is None else [ox.NamedNode(n) for n in names]
 
 
+def _bundled_answer(store: ox.Store, query: str) -> Any:
+    """A bundled kggraph query's answer as ``kggraph query --store`` gives it (some come
+    from rows each document computed, see kggraph.corpus_rows); None for other queries."""
+    from kggraph.store import StoreBackend
+
+    return StoreBackend(store).shortcut(query)
+
+
 def run_rows(store: ox.Store, query: str) -> tuple[Any, ...]:
-    result = store.query(query, use_default_graph_as_union=True)  # the corpus store's layout
+    result = _bundled_answer(store, query)
+    if result is None:
+        result = store.query(query, use_default_graph_as_union=True)  # the store's layout
     if not isinstance(result, ox.QuerySolutions):
         return ("error", "failed", "only SELECT queries give rows")
     variables = tuple(v.value for v in result.variables)
@@ -84,13 +94,16 @@ def run_results(
     max_bytes: int,
 ) -> tuple[Any, ...]:
     check_query(query)
-    result = store.query(
-        query,
-        default_graph=_graphs(default_graphs),
-        named_graphs=_graphs(named_graphs),
-        # the corpus store keeps each triple in one graph: their union is the corpus
-        use_default_graph_as_union=default_graphs is None,
-    )
+    dataset = default_graphs is not None or named_graphs is not None
+    result = None if dataset else _bundled_answer(store, query)
+    if result is None:
+        result = store.query(
+            query,
+            default_graph=_graphs(default_graphs),
+            named_graphs=_graphs(named_graphs),
+            # the corpus store keeps each triple in one graph: their union is the corpus
+            use_default_graph_as_union=default_graphs is None,
+        )
     out = CappedBuffer(max_bytes)
     if isinstance(result, ox.QueryTriples):
         if graph_type is None:
