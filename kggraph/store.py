@@ -32,6 +32,7 @@ from . import store_layout as layout
 from .atomic import atomic_stream
 from .corpus_rows import PER_DOCUMENT, ROWS, corpus_answer, document_rows, rows_node
 from .errors import InputError, StoreError
+from .prefixes import PREFIXES
 from .query import OxigraphBackend
 from .query_slice import SLICED, sliced
 
@@ -42,22 +43,7 @@ if TYPE_CHECKING:
     from .results import Answer
 
 KGO = "https://w3id.org/kggraph/ontology#"
-DCTERMS = "http://purl.org/dc/terms/"
 EXPORT_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
-PREFIXES = {
-    "kgo": KGO,
-    "dcterms": DCTERMS,
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "cito": "http://purl.org/spar/cito/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def _iri(value: str) -> ox.NamedNode:
