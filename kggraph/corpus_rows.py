@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from .store_layout import BOOK, DOCUMENT, STORE, lexical
+from .store_layout import BOOK, DOCUMENT, STORE, lexical, pack, unpack
 
 #: bundled queries whose corpus answer is the answers of each document on its own graph
 PER_DOCUMENT = (
@@ -95,20 +95,32 @@ def document_rows(triples: Iterable[ox.Triple], doc: ox.NamedNode) -> bytes:
         ox.Quad(node, ORDER, ox.Literal(_identifier(triples, doc)), ROWS),
     ]
     for name, tsv in _rows(triples, doc, texts).items():
-        quads.append(ox.Quad(node, _predicate(name, texts[name]), ox.Literal(tsv), ROWS))
+        pred = _predicate(name, texts[name])
+        quads += [ox.Quad(node, pred, part, ROWS) for part in pack(tsv)]
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def _blocks(store: ox.Store, name: str, text: str) -> list[tuple[str, str]] | None:
-    """(order key, TSV) of every built document, in order; None unless every document has
+class _Packed:
+    """A document's rows as stored (compressed) until they are read."""
+
+    def __init__(self) -> None:
+        self.parts: list[ox.Literal] = []
+
+    def text(self) -> str:
+        return unpack(iter(self.parts))
+
+
+def _blocks(store: ox.Store, name: str, text: str) -> list[tuple[str, _Packed]] | None:
+    """(order key, rows) of every built document, in order; None unless every document has
     rows for this text of the query."""
     built = sum(1 for _ in store.quads_for_pattern(None, DOCUMENT, None, BOOK))
     order = {q.subject: lexical(q.object) for q in store.quads_for_pattern(None, ORDER, None, ROWS)}
-    pred = _predicate(name, text)
-    tsv = {q.subject: lexical(q.object) for q in store.quads_for_pattern(None, pred, None, ROWS)}
-    if not built or len(tsv) != built or len(order) != built:
+    packed: dict[Any, _Packed] = {}
+    for q in store.quads_for_pattern(None, _predicate(name, text), None, ROWS):
+        packed.setdefault(q.subject, _Packed()).parts.append(q.object)  # type: ignore[arg-type]
+    if not built or len(packed) != built or len(order) != built:
         return None
-    return sorted((order[s], tsv[s]) for s in tsv)
+    return sorted(((order[s], rows) for s, rows in packed.items()), key=lambda b: b[0])
 
 
 class _Lines(io.RawIOBase):
@@ -144,22 +156,33 @@ def corpus_answer(
     store has no rows for this text; None for another query."""
     if name not in PER_DOCUMENT:
         return None
-    blocks = _blocks(store, name, text)
-    if blocks is None:
+    stored = _blocks(store, name, text)
+    if stored is not None:
+        blocks: Iterable[tuple[str, str]] = ((key, rows.text()) for key, rows in stored)
+    else:
         blocks = sorted(
             (_identifier(triples, doc), _rows(triples, doc, {name: text})[name])
             for doc, triples in documents()
         )
-    header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
     if name in MERGED:
-        return _merged(header, blocks, MERGED[name])
+        merged = list(blocks)
+        if merged:
+            return _merged(merged, MERGED[name])
+        blocks = []
 
     def chunks() -> Iterator[bytes]:
-        yield (header + "\n").encode()
+        header = None
         for _, tsv in blocks:
-            body = tsv.split("\n", 1)[1] if "\n" in tsv else ""
+            head, _, body = tsv.partition("\n")
+            if header is None:
+                header = head
+                yield (header + "\n").encode()
             if body:
                 yield body.encode()
+        if header is None:  # no document: the variables of the query on nothing
+            empty = ox.Store().query(text)
+            assert isinstance(empty, ox.QuerySolutions)
+            yield empty.serialize(format=ox.QueryResultsFormat.TSV) or b""
 
     return _solutions(cast(IO[bytes], io.BufferedReader(_Lines(chunks()), 1 << 16)))
 
@@ -170,8 +193,9 @@ def _solutions(data: bytes | IO[bytes]) -> ox.QuerySolutions:
     return parsed
 
 
-def _merged(header: str, blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
+def _merged(blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
     """Every document's rows, each once, ordered by their first ``keys`` columns."""
+    header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
     lines = {line for _, tsv in blocks for line in tsv.split("\n")[1:] if line}
     data = (header + "\n" + "\n".join(lines) + "\n").encode()
     parsed = _solutions(data)

@@ -145,9 +145,8 @@ class CorpusStore:
     def _shared_of(self, doc: ox.NamedNode) -> bytes:
         """What ``doc`` said about shared nodes, as it was built (sorted N-Triples)."""
         rec = layout.record(doc.value)
-        for q in self.store.quads_for_pattern(rec, layout.ASSERTS, None, layout.BOOK):
-            return layout.lexical(q.object).encode("utf-8")
-        return b""
+        parts = self.store.quads_for_pattern(rec, layout.ASSERTS, None, layout.BOOK)
+        return layout.unpack(q.object for q in parts).encode("utf-8")
 
     def _own(self, doc: ox.NamedNode) -> Iterator[ox.Quad]:
         for q in self.store.quads_for_pattern(None, None, None, doc):

@@ -33,8 +33,10 @@ pattern on a document's or a node's IRI (``<doc> ?p ?o``, ``?s ?p <node>``) meet
 
 from __future__ import annotations
 
+import base64
 import hashlib
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -70,6 +72,25 @@ def record(doc: str) -> ox.NamedNode:
 def note(node: str) -> ox.NamedNode:
     """The subject of the note of the documents that describe a shared node."""
     return _key("node", node)
+
+
+CHUNK = 60_000  # characters of a packed literal: well under the field limits of CSV readers
+
+
+def pack(text: str) -> list[ox.Literal]:
+    """A record's text as compressed literals of at most ``CHUNK`` characters, numbered
+    ("0:…", "1:…"): records are the store's own and may be long (a document's rows), while
+    they stand in the union every ``?s ?p ?o`` query reads."""
+    data = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+    parts = [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)] or [""]
+    return [ox.Literal(f"{n}:{part}") for n, part in enumerate(parts)]
+
+
+def unpack(literals: Iterator[object]) -> str:
+    """The text of ``pack``'s literals (in any order)."""
+    parts = sorted((int(n), part) for n, _, part in (lexical(x).partition(":") for x in literals))
+    data = "".join(part for _, part in parts)
+    return zlib.decompress(base64.b64decode(data)).decode("utf-8") if data else ""
 
 
 def lexical(term: object) -> str:
@@ -158,7 +179,7 @@ def lay_out(triples: Iterable[ox.Triple], doc: ox.NamedNode, base: str = DEFAULT
     quads += [ox.Quad(note(lexical(n)), DESCRIBED_IN, name, BOOK) for n in described]
     rec = record(doc.value)
     quads.append(ox.Quad(rec, DOCUMENT, name, BOOK))
-    quads.append(ox.Quad(rec, ASSERTS, ox.Literal(shared_nt.decode("utf-8")), BOOK))
+    quads += [ox.Quad(rec, ASSERTS, part, BOOK) for part in pack(shared_nt.decode("utf-8"))]
     if source is not None:
         quads.append(ox.Quad(rec, SOURCE, ox.Literal(source), BOOK))
     quads.append(ox.Quad(rec, BUILT, ox.Literal(content_hash or ""), BOOK))
