@@ -135,7 +135,11 @@ def _build_corpus(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         yes=args.yes,
     )
-    progress = build.run(args.inputs, Progress(0, enabled=None if not args.quiet else False))
+    try:
+        progress = build.run(args.inputs, Progress(0, enabled=None if not args.quiet else False))
+    finally:
+        if store is not None:
+            store.close()  # before anyone opens it again, even in this process
     if args.dry_run:
         _print(f"dry run: would build {len(build.todo)} file(s), skip {progress.skipped_count}")
         for doc in build.pruned:

@@ -286,6 +286,16 @@ class CorpusStore:
         if not self.read_only and self.path:
             self.store.flush()
 
+    def close(self) -> None:
+        """Flush and close the database now (RocksDB stops its background work): a
+        read-only open of the same store, even in this process, then sees a quiet store —
+        a bulk load's compaction may otherwise delete files under a reader's feet."""
+        import gc
+
+        self.flush()
+        self.store = ox.Store()  # the database's last reference goes with the old store
+        gc.collect()
+
     # --- export ----------------------------------------------------------------------
 
     def export(
