@@ -172,11 +172,17 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
             return True
         # … and a superscript after a closing quote or a sentence end opens the next line:
         # "restitutiepolis verdwijnt\n1» en", "onder vuur»?\n1 Herkent u"
-        if before == "\n" and re.match(r"[»”’\"),.;:?!]", after):
+        closing = after in "»”’\")"
+        # "\n3. Hiermee": the marker before the sentence's full stop; but "\n2.\n" alone on
+        # its line is a numbered item (Word texts)
+        alone = text[q + 1 : q + 2] in ("\n", "")
+        open_sentence = p > 1 and text[p - 2] not in ".?!:;\n"  # "… praktijken\n2.\n"
+        ended = after in ".,;:?!" and (not alone or open_sentence)
+        if before == "\n" and (closing or ended):
             return True
-        ended = re.search(r"[?!.»”]\s*$", text[max(0, p - 3) : p - 1])
+        stop = re.search(r"[?!.»”]\s*$", text[max(0, p - 3) : p - 1])
         capital = re.match(r" [A-ZÀ-Þ]", text[q : q + 2])
-        return before == "\n" and ended is not None and capital is not None
+        return before == "\n" and stop is not None and capital is not None
     return False
 
 

@@ -206,6 +206,7 @@ class Header:
     see_also: tuple[AanhangselRef, ...] = ()
     question_span: Span | None = None
     answer_span: Span | None = None
+    submitted_span: Span | None = None  # "(ingezonden …)" where it stands apart
 
 
 @dataclass(frozen=True)

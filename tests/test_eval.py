@@ -54,3 +54,32 @@ def test_sets_and_eras_are_scored_apart() -> None:
     assert len(sets["modern, developed against"]) == FLOORS["documents"]
     assert era({"identifier": "ah-tk-19821983-183", "file": "ocr/x.ocr.txt"}) == "1974–1995"
     assert era({"identifier": "ah-tk-20142015-698", "file": "pdf/x.pdf"}) == "1995–today"
+
+
+@pytest.fixture(scope="module")
+def every_set() -> tuple[Evaluation, dict[str, list[Path]]]:
+    from kggraph.evaluate import golden_sets
+
+    sets = golden_sets(GOLDEN)
+    return evaluate([f for fs in sets.values() for f in fs], FIXTURES), sets
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS["sets"]))
+def test_each_new_set_holds_its_floor(
+    every_set: tuple[Evaluation, dict[str, list[Path]]], name: str
+) -> None:
+    ev, sets = every_set
+    part = ev.subset(sets[name])
+    floor = FLOORS["sets"][name]
+    assert part.documents == floor["documents"]
+    assert part.failures == []
+    assert part.overall().f1 >= floor["overall"], "\n".join(part.misses)
+
+
+def test_each_era_holds_the_issue_bar(every_set: tuple[Evaluation, dict[str, list[Path]]]) -> None:
+    # issue 14: >= 0.97 on modern documents, >= 0.85 on the 1974–1995 OCR texts
+    ev, _ = every_set
+    bar = {"1995–today": 0.97, "1974–1995": 0.85}
+    for era, floor in FLOORS["eras"].items():
+        part = ev.subset([f for f, e in ev.eras.items() if e == era])
+        assert part.overall().f1 >= floor >= bar[era], era

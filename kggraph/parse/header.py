@@ -146,8 +146,10 @@ def parse_header(
         if notice:
             askers = parse_askers(notice["askers"], offset + notice.start("askers"), span_of)
     d = pattern("submitted_date").search(text)
+    submitted_span = None
     if d:
         submitted = parse_date(d["date"])
+        submitted_span = _span(offset, d, 0, span_of)
     answerer: PersonName | None = None
     answerer_post: Post | None = None
     on_behalf: tuple[Post, ...] = ()
@@ -203,6 +205,7 @@ def parse_header(
         see_also=see_also,
         question_span=question_span,
         answer_span=answer_span,
+        submitted_span=submitted_span,
     )
 
 

@@ -194,7 +194,11 @@ def unassigned_ranges(ct: CleanText, header_end: int, header: Header) -> list[tu
     furniture (masthead, numbers, id lines)."""
     text = ct.text[:header_end]
     covered = [False] * len(text)
-    spans = [s for s in (header.question_span, header.answer_span) if s is not None]
+    spans = [
+        s
+        for s in (header.question_span, header.answer_span, header.submitted_span)
+        if s is not None
+    ]
     spans += [r.span for r in header.see_also]
     for s in spans:
         a, b = _clean_range(ct, s)
