@@ -172,7 +172,7 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
             return True
         # … and a superscript after a closing quote or a sentence end opens the next line:
         # "restitutiepolis verdwijnt\n1» en", "onder vuur»?\n1 Herkent u"
-        closing = after in "»”’\")"
+        closing = after in '»”’")'
         # "\n3. Hiermee": the marker before the sentence's full stop; but "\n2.\n" alone on
         # its line is a numbered item (Word texts)
         alone = text[q + 1 : q + 2] in ("\n", "")
