@@ -50,6 +50,7 @@ class SourceText:
     - ``footnotes``: the footnote areas at the bottom of pages; each zone holds one or more
       footnotes, each starting with its number ("1 NOS, …" or "1NOS, …").
     - ``markers``: superscript footnote reference markers in the body ("…referenten»?¹").
+    - ``findings``: characters repaired while reading (:mod:`kggraph.extract.characters`).
     """
 
     path: str | None
@@ -60,6 +61,7 @@ class SourceText:
     furniture: tuple[Span, ...] = ()
     footnotes: tuple[Span, ...] = ()
     markers: tuple[Span, ...] = ()
+    findings: tuple[SelfCheck, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding ``offset`` (None when the text has no pages)."""

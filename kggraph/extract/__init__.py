@@ -46,17 +46,20 @@ def regular_file(path: str | os.PathLike[str]) -> Path:
 
 
 def extract(path: str | os.PathLike[str], *, sandbox: bool = True) -> SourceText:
-    """Extract the text of ``path`` (PDF or plain text)."""
+    """Extract the text of ``path`` (PDF or plain text); characters that UTF-8 cannot
+    carry (lone surrogates in the text or the file name) repaired with a finding."""
+    from .characters import repaired
+
     p = regular_file(path)
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or sniff_pdf(p):
         from .pdf import extract_pdf
 
-        return extract_pdf(p, sandbox=sandbox)
+        return repaired(extract_pdf(p, sandbox=sandbox))
     if suffix in TEXT_SUFFIXES:
         from .text import extract_text_file
 
-        return extract_text_file(p)
+        return repaired(extract_text_file(p))
     raise InputError(
         f"unsupported file type {suffix or '(none)'}; expected one of "
         + ", ".join(sorted(SUPPORTED_SUFFIXES)),

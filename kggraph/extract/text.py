@@ -12,25 +12,24 @@ starts where pypdf put its leading space (" Antwoord 2").
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import PageSpan, SourceText
+from ..model import PageSpan, SelfCheck, SourceText
 from ..patterns import pattern
+from .characters import decode_utf8
 
 MAX_TEXT_BYTES = 20_000_000
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes → text: UTF-8 (with or without BOM), else Windows-1252; NUL bytes are refused."""
+def decode(data: bytes, path: str) -> tuple[str, tuple[SelfCheck, ...]]:
+    """Bytes → text: UTF-8 (with or without BOM), a byte that is not UTF-8 repaired on its
+    own with a finding (:func:`~kggraph.extract.characters.decode_utf8`); NUL bytes are
+    refused."""
     if b"\x00" in data[:65536]:
         raise InputError("binary data, not a text document", path=path)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("text is neither UTF-8 nor Windows-1252", path=path)
+    return decode_utf8(data)
 
 
 def page_breaks(text: str) -> list[int]:
@@ -71,7 +70,7 @@ def extract_text_file(path: str | os.PathLike[str]) -> SourceText:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", path=name) from exc
-    text = decode(data, name)
+    text, findings = decode(data, name)
     if not text.strip():
         raise InputError("empty document", path=name)
-    return source_from_text(text, path=name)
+    return replace(source_from_text(text, path=name), findings=findings)

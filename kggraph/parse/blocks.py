@@ -11,6 +11,7 @@ and the ministries' Word texts with numbered items ("1. Kunt u …" followed by
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..patterns import pattern
@@ -160,11 +161,18 @@ def _repair_repeated_numbers(
     that number — a typo in the published document (ah-tk-20242025-597)."""
     numbers = {n for kind, nums, *_ in raw if kind == "question" for n in nums}
     out = list(raw)
+    # the next question or answer after each block, found in one backward pass (a slice
+    # per question made this quadratic in the number of headings); only the block at i is
+    # ever changed, so what follows it is as in ``raw``
+    following_at: list[RawBlock | None] = [None] * len(raw)
+    for i in range(len(raw) - 2, -1, -1):
+        after = raw[i + 1]
+        following_at[i] = after if after[0] in ("question", "answer") else following_at[i + 1]
     previous: tuple[int, ...] = ()
     for i, (kind, nums, _label, start, body) in enumerate(out):
         if kind != "question":
             continue
-        following = next((b for b in out[i + 1 :] if b[0] in ("question", "answer")), None)
+        following = following_at[i]
         if nums == previous and following and following[0] == "answer":
             wanted = (max(nums) + 1,)
             if following[1] == wanted and wanted[0] not in numbers:
@@ -179,7 +187,6 @@ def block_at(blocks: list[Block], position: int) -> str | None:
     """The key of the block holding ``position``: "header" before the first block."""
     if not blocks or position < blocks[0].start:
         return "header"
-    for b in blocks:
-        if b.start <= position < b.end:
-            return b.key
-    return blocks[-1].key
+    # blocks are contiguous and sorted: the last that starts at or before ``position``
+    # (a binary search; a scan per call was quadratic in hostile inputs)
+    return blocks[bisect_right(blocks, position, key=lambda b: b.start) - 1].key
