@@ -14,7 +14,9 @@ Exit codes, one meaning each:
 - 4 a limit was reached: a query over ``--timeout`` or its memory, more rows than
   ``--max-rows`` (the first rows are printed);
 - 5 a store, endpoint or output file failed (unreachable, HTTP error, malformed response,
-  disk full, unwritable path); what was stored before stays consistent;
+  disk full, unwritable path); what was stored before stays consistent. ``push`` and
+  ``build --endpoint`` give 5 as soon as one graph did not reach the endpoint, also when
+  files failed as well;
 - 70 an internal error (a bug): please report it with the message;
 - 130 interrupted.
 """
@@ -148,6 +150,8 @@ def _build_corpus(args: argparse.Namespace) -> int:
     for doc in build.pruned if not args.quiet else ():
         _print(f"removed {doc}")
     _print(progress.summary())
+    if build.store_failures:  # the store or the endpoint failed, not a file
+        return EXIT_STORE
     if progress.failures:
         return EXIT_ERROR
     return EXIT_VIOLATIONS if progress.violating else EXIT_OK
@@ -231,6 +235,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     docs = [resolve_doc(d, args.base) for d in args.doc] if args.doc else store.documents()
     progress = Progress(len(docs), enabled=None if not args.quiet else False)
     known = set(store.documents())
+    refused = 0  # graphs the endpoint did not take (HTTP errors): exit code 5
     for doc in docs:
         if doc not in known:
             progress.failed(doc, "not in the store")
@@ -245,11 +250,14 @@ def cmd_push(args: argparse.Namespace) -> int:
                 f"{exc.reason}; stopped: pushed {progress.built_count} of {len(docs)} graph(s)"
             ) from exc
         except KggraphError as exc:
+            refused += 1
             progress.failed(doc, str(exc))
             continue
         progress.built(doc, nt.count(b"\n"))
     progress.close()
     _print(progress.summary().replace("built", "pushed", 1))
+    if refused:
+        return EXIT_STORE
     if args.merge_default and not progress.failures:
         import tempfile
 

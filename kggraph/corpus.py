@@ -197,6 +197,7 @@ class CorpusBuild:
         known = self._graphs_by_hash()
         self._seen: set[str] = set()
         self._failed_names: set[str] = set()
+        self.store_failures = 0  # failures of the store or endpoint, not of a file
         self._owner: dict[str, str] = {}
         self._stale: dict[str, list[str]] = {}  # content hash → graphs to rebuild
         self._pending: list[Built] = []
@@ -298,6 +299,11 @@ class CorpusBuild:
         self._failed_names.add(Path(path).name)
         progress.failed(path, reason)
 
+    def _store_failed(self, progress: Progress, path: str, reason: str) -> None:
+        """A failure of the store or the endpoint, not of the file (exit code 5, not 2)."""
+        self.store_failures += 1
+        self._fail(progress, path, reason)
+
     def _take(self, progress: Progress, results: list[Built] | Failure) -> None:
         if isinstance(results, Failure):
             self._fail(progress, results.path, results.reason)
@@ -332,7 +338,7 @@ class CorpusBuild:
         try:
             self.store.put(result.layout)
         except KggraphError as exc:
-            self._fail(progress, result.path, str(exc))
+            self._store_failed(progress, result.path, str(exc))
             return
         self._done(progress, result)
 
@@ -345,7 +351,7 @@ class CorpusBuild:
             self.store.add(b.layout for b in batch if b.layout is not None)
         except KggraphError as exc:
             for b in batch:
-                self._fail(progress, b.path, str(exc))
+                self._store_failed(progress, b.path, str(exc))
             return
         self._in_store.update(b.iri for b in batch)
         for b in batch:
@@ -360,7 +366,7 @@ class CorpusBuild:
                 # the endpoint is down: stop pushing (one error, not one per document);
                 # the store is still built, `kggraph push` sends it later
                 self.push = self.unpush = None
-                self._fail(
+                self._store_failed(
                     progress,
                     result.path,
                     f"push stopped: {exc}; send the store with "
@@ -368,7 +374,7 @@ class CorpusBuild:
                 )
                 return
             except KggraphError as exc:
-                self._fail(progress, result.path, f"push failed: {exc}")
+                self._store_failed(progress, result.path, f"push failed: {exc}")
                 return
         progress.built(result.path, result.triples, result.violations)
         if self.on_built is not None:
@@ -405,6 +411,7 @@ class CorpusBuild:
                 try:
                     self.unpush(doc)
                 except KggraphError as exc:
+                    self.store_failures += 1
                     progress.failed(doc, f"remote delete failed: {exc}")
             progress.removed(doc)
 

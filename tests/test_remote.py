@@ -186,7 +186,7 @@ def test_push_to_a_dead_endpoint_stops_at_the_first_failure_with_one_error(
         shutil.copy(TEXT / name, folder / name)
     store = tmp_path / "store"
     code = main(["build", str(folder), "--store", str(store), "--endpoint", f"{dead}/store"])
-    assert code == 2
+    assert code == 5  # the endpoint failed, not a file
     out, _ = capsys.readouterr()
     assert out.count("cannot reach the endpoint") == 1, out
     assert "push stopped" in out and "`kggraph push`" in out

@@ -3,16 +3,21 @@ responses are capped in bytes and time, malformed answers are named (issue 13, p
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from hostile import NORMAL
+from oxserver import free_port  # a port nothing listens on: a server that is down
 
 from kggraph.cli import main
 from kggraph.errors import StoreError
 from kggraph.remote import EndpointTimeout, RemoteBackend, RemoteStore, ResponseTooLarge
+from kggraph.store import CorpusStore
 
 ASK_TRUE = b'{"head":{},"boolean":true}'
 
@@ -179,3 +184,48 @@ def test_malformed_answers_and_http_errors_are_store_errors_with_exit_5(
         == 3
     )
     assert len(a.seen) == before
+
+
+def test_push_failures_have_the_exit_codes_of_the_table(
+    servers: tuple[Server, Server], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's table: 5 when the store or the endpoint failed (down, refusing, HTTP
+    errors, a connection closed without an answer), 2 for a bad argument, 0 for success —
+    for `push` and for `build --endpoint` alike. Before: an endpoint that answered every PUT
+    with an HTTP error gave 2, the code of a file that cannot be read."""
+    a, _ = servers
+    store = tmp_path / "store"
+    assert main(["build", str(NORMAL), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+
+    def push(url: str, *extra: str) -> int:
+        return main(["push", "--store", str(store), "--endpoint", url, "-q", *extra])
+
+    dead = f"http://127.0.0.1:{free_port()}/store"
+    assert push(dead) == 5
+    assert "cannot reach the endpoint" in capsys.readouterr().err
+
+    a.reply = lambda h: (h.send_response(403), h.end_headers())
+    assert push(f"{a.url}/store") == 5
+    out = capsys.readouterr().out
+    assert "HTTP 403 Forbidden" in out and "pushed 0, skipped 0, failed 1 of 1" in out
+
+    def hang_up(h: BaseHTTPRequestHandler) -> None:
+        h.close_connection = True
+        h.connection.shutdown(socket.SHUT_RDWR)
+
+    a.reply = hang_up
+    assert push(f"{a.url}/store") == 5
+    assert "cannot reach the endpoint" in capsys.readouterr().err
+
+    a.reply = lambda h: (h.send_response(204), h.end_headers())
+    assert push(f"{a.url}/store") == 0
+    assert push(f"{a.url}/store", "--doc", "ah-tk-20242025-999") == 2  # not in the store
+    assert "not in the store" in capsys.readouterr().out
+
+    a.reply = lambda h: (h.send_response(500), h.end_headers())
+    other = tmp_path / "other"
+    assert main(["build", str(NORMAL), "--store", str(other), "--endpoint", f"{a.url}/store"]) == 5
+    assert "push failed" in capsys.readouterr().out
+    assert len(CorpusStore.open(other, read_only=True).documents()) == 1  # still built
+    assert main(["build", str(NORMAL), "--store", str(tmp_path / "o2"), "--endpoint", dead]) == 5
