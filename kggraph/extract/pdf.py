@@ -156,7 +156,9 @@ def extract_unsandboxed(name: str, max_pages: int = 200) -> SourceText:
             path=name,
         ) from None
     except (PdfReadError, PyPdfError) as exc:
-        raise ExtractionError(f"damaged or unreadable PDF: {exc}", path=name) from None
+        # pypdf wraps its own message-less checks: "Trailer cannot be read: "
+        detail = str(exc).rstrip(": ")
+        raise ExtractionError(f"damaged or unreadable PDF: {detail}", path=name) from None
     except AssertionError as exc:  # pypdf's own consistency checks, often without a message
         detail = f": {exc}" if str(exc) else ""
         raise ExtractionError(

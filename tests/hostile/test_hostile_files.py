@@ -124,3 +124,54 @@ def test_terminal_escapes_and_bidi_overrides_are_printed_as_escapes(
     assert "\x1b" not in err and "\u202e" not in err
     assert "\\x1b[2Jgnp\\u202e.txt" in err
     assert terminal_safe("regel\n\ttab") == "regel\n\ttab"
+
+
+def xref_stream_pdf(objects: list[bytes], widths: bytes, rows: list[tuple[int, ...]]) -> bytes:
+    """A PDF 1.5 file of ``objects`` (numbered from 1) and a cross-reference stream with
+    the field ``widths`` given and one row per object (0 first); ``-k`` in a row stands for
+    the offset of object k."""
+    out = b"%PDF-1.5\n"
+    offsets = {}
+    for n, body in enumerate(objects, 1):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    data = bytes(offsets[-v] if v < 0 else v for row in rows for v in row)
+    n = len(objects) + 1
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [%s] /Root 1 0 R /Length %d >>\nstream\n" % (
+        n,
+        len(rows),
+        widths,
+        len(data),
+    )
+    return out + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_pypdf_consistency_failures_are_named_not_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: five fuzzed PDFs failed with the empty message "AssertionError: ". Two
+    hand-made cross-reference streams reach pypdf's message-less checks: an object said to
+    be in an object stream that is no /ObjStm (an ``assert`` in pypdf's reader), and a /W
+    of two fields (pypdf's "Trailer cannot be read: " with nothing after it)."""
+    catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
+    pages = b"2 0 << /Type /Pages /Kids [] /Count 0 >>"
+    not_objstm = b"<< /Type /XObject /N 1 /First 4 /Length %d >>\nstream\n%s\nendstream" % (
+        len(pages),
+        pages,
+    )
+    in_stream = tmp_path / "in-stream.pdf"
+    in_stream.write_bytes(
+        xref_stream_pdf(
+            [catalog, b"null", not_objstm], b"1 1 1", [(0, 0, 0), (1, -1, 0), (2, 3, 0), (1, -3, 0)]
+        )
+    )
+    two_fields = tmp_path / "two-fields.pdf"
+    two_fields.write_bytes(xref_stream_pdf([catalog], b"1 2", [(1, 0, 9)]))
+    out = tmp_path / "out.trig"
+    assert main(["build", str(in_stream), str(two_fields), str(NORMAL), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    damaged = "damaged or unreadable PDF"
+    assert f"FAILED {in_stream}: {damaged}: pypdf's consistency check failed\n" in err
+    assert f"FAILED {two_fields}: {damaged}: Trailer cannot be read\n" in err
+    assert "ah-tk-20242025-564" in out.read_text(encoding="utf-8")
