@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from .results import Answer
 
 KGO = "https://w3id.org/kggraph/ontology#"
+#: said by every failed store write (a full disk): one transaction per write, nothing half
+KEPT = "; the store keeps what it had before"
 EXPORT_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
@@ -197,7 +199,7 @@ class CorpusStore:
         try:
             self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
         except (SyntaxError, OSError, ValueError) as exc:
-            raise StoreError(f"cannot store the documents: {exc}") from exc
+            raise StoreError(f"cannot store the documents: {exc}{KEPT}") from exc
 
     def replace(self, doc: str, ntriples: bytes, base: str = DEFAULT_BASE) -> None:
         """Store the graph of ``doc`` given as N-Triples, replacing what the store held for
@@ -217,7 +219,7 @@ class CorpusStore:
             try:
                 self.store.load(lay.nquads, ox.RdfFormat.N_QUADS)
             except (SyntaxError, OSError, ValueError) as exc:
-                raise StoreError(f"cannot store {lay.doc}: {exc}") from exc
+                raise StoreError(f"cannot store {lay.doc}: {exc}{KEPT}") from exc
             return
         keep = set(ox.parse(lay.shared, ox.RdfFormat.N_TRIPLES))
         self._update(name, keep, lay.nquads)
@@ -284,7 +286,13 @@ class CorpusStore:
 
     def flush(self) -> None:
         if not self.read_only and self.path:
-            self.store.flush()
+            try:
+                self.store.flush()
+            except OSError as exc:  # a full disk: a named error, not a traceback
+                raise StoreError(
+                    f"cannot write the store {self.path}: {exc}{KEPT}; documents of this "
+                    "run that did not reach it are built again by the next run"
+                ) from exc
 
     def close(self) -> None:
         """Flush and close the database now (RocksDB stops its background work): a
@@ -292,9 +300,11 @@ class CorpusStore:
         a bulk load's compaction may otherwise delete files under a reader's feet."""
         import gc
 
-        self.flush()
-        self.store = ox.Store()  # the database's last reference goes with the old store
-        gc.collect()
+        try:
+            self.flush()
+        finally:
+            self.store = ox.Store()  # the database's last reference goes with the old store
+            gc.collect()
 
     # --- export ----------------------------------------------------------------------
 

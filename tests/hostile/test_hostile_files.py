@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile import NORMAL, PDF
+from hostile import DOCS, NORMAL, PDF
 
 from kggraph.cli import main
 from kggraph.output_safety import neutralise_csv, terminal_safe
 from kggraph.pipeline import process_file
+from kggraph.store import CorpusStore
 
 
 def test_a_fifo_and_a_link_to_dev_zero_are_refused_not_read(
@@ -175,3 +176,49 @@ def test_pypdf_consistency_failures_are_named_not_empty(
     assert f"FAILED {in_stream}: {damaged}: pypdf's consistency check failed\n" in err
     assert f"FAILED {two_fields}: {damaged}: Trailer cannot be read\n" in err
     assert "ah-tk-20242025-564" in out.read_text(encoding="utf-8")
+
+
+def test_a_full_disk_under_a_store_is_a_named_error_and_the_store_keeps_its_documents(
+    tmp_path: Path,
+) -> None:
+    """A store write that fails on a full disk (the bulk load of new documents, the flush
+    at the end) is a named error saying the store keeps what it had, exit 5; the store
+    opens afterwards with every document it had before."""
+    store = tmp_path / "store"
+    assert main(["build", str(NORMAL), "--store", str(store), "-q"]) == 0
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in (DOCS[0], DOCS[2], DOCS[3]):  # DOCS[1] is NORMAL, in the store
+        (folder / name).write_bytes((NORMAL.parent / name).read_bytes())
+
+    def build(limit: int) -> subprocess.CompletedProcess[str]:
+        def small_files() -> None:  # files of at most ``limit`` bytes: a full disk
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        command = ["build", str(folder), "--store", str(store), "--jobs", "1", "-q"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "kggraph.cli", *command],
+            preexec_fn=small_files,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 5, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stdout + proc.stderr
+        return proc
+
+    # flushing the store at the end fails (before: an internal error with a traceback)
+    err = build(100_000).stderr
+    assert f"kggraph: error: cannot write the store {store}: IO error" in err, err
+    assert "the store keeps what it had before; documents of this run" in err, err
+    # the bulk load of the new documents fails: each is named
+    out = build(200_000).stdout
+    assert out.count("cannot store the documents: IO error") == 3, out
+    assert out.count("File too large; the store keeps what it had before") == 3, out
+    kept = CorpusStore.open(store, read_only=True)
+    try:
+        assert [d.rsplit("/", 1)[-1] for d in kept.documents()] == ["ah-tk-20242025-564"]
+    finally:
+        kept.close()
