@@ -16,14 +16,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from pyshacl import ShapesGraph, Validator
-from pyshacl.graph_abstraction import DataGraph
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV, SH
 
 from .resources import resource_files
+
+if TYPE_CHECKING:  # pyshacl (and rdflib's SPARQL engine under it) only where validation runs
+    from pyshacl import ShapesGraph
 
 KGO = Namespace("https://w3id.org/kggraph/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -68,6 +70,8 @@ def shapes_graph() -> Graph:
 @cache
 def harvested_shapes() -> ShapesGraph:
     """The shapes as pyshacl's ShapesGraph, harvested once per process."""
+    from pyshacl import ShapesGraph
+
     logging.getLogger("pyshacl").setLevel(logging.ERROR)
     shapes = ShapesGraph(shapes_graph())
     shapes.shapes  # noqa: B018 - the property harvests the shapes into the cache
@@ -100,6 +104,9 @@ def _short(graph: Graph, term: object, report: Graph | None = None) -> str:
 
 def validate_graph(data: Graph, *, name: str | None = None) -> ValidationReport:
     """Validate one document graph against the bundled shapes (inference off)."""
+    from pyshacl import Validator
+    from pyshacl.graph_abstraction import DataGraph
+
     shapes = harvested_shapes()
     validator = Validator(
         DataGraph.from_rdflib(data),
