@@ -80,11 +80,13 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.main = self.worker = self.total = 0
+        self.seen: set[int] = set()
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
             pids = tree(self.pid)
+            self.seen.update(pids)
             sizes = {p: rss_of(p) for p in pids}
             self.main = max(self.main, sizes.get(self.pid, 0))
             others = [v for p, v in sizes.items() if p != self.pid]
@@ -93,7 +95,40 @@ class Sampler(threading.Thread):
             self.stop.wait(self.every)
 
 
+def _subreaper() -> None:
+    """Linux: orphans of the commands run here (a build's fork server and its children)
+    become this process's children, so that their CPU time is counted when reaped."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap(pids: set[int], timeout: float = 10.0) -> None:
+    """Wait for those of ``pids`` that became this process's children when their parent
+    ended (a build's fork server and workers, which end with it)."""
+    end = time.monotonic() + timeout
+    for pid in pids:
+        while True:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not (or no longer) a child of this process
+                break
+            if done or time.monotonic() > end:
+                break
+            time.sleep(0.05)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_measured(cmd: list[str]) -> dict[str, Any]:
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = Sampler(proc.pid)
@@ -102,9 +137,12 @@ def run_measured(cmd: list[str]) -> dict[str, Any]:
     sampler.stop.set()
     sampler.join()
     wall = time.perf_counter() - t0
+    _reap(sampler.seen - {proc.pid})
     return {
         "cmd": " ".join(cmd),
         "seconds": round(wall, 2),
+        # CPU of the whole process tree (build, fork server, workers, their children)
+        "cpu_s": round(_children_cpu() - cpu0, 2),
         "exit": proc.returncode,
         "summary": out.strip().splitlines()[0] if out.strip() else err.strip()[-500:],
         "rss_main_mb": round(sampler.main / 2**20, 1),
@@ -122,7 +160,8 @@ def floors(folder: Path, n: int) -> dict[str, float]:
     pipeline (``process_file``),
     and everything a build's worker does (``build_one``: the pipeline, the document laid
     out for the store and its precomputed rows)."""
-    from kggraph.corpus import build_one
+    from kggraph import DEFAULT_BASE
+    from kggraph.corpus import build_here, build_one
     from kggraph.extract import extract
     from kggraph.lexicon import load_lexicon
     from kggraph.parse import identify, parse
@@ -138,6 +177,12 @@ def floors(folder: Path, n: int) -> dict[str, float]:
             run(f)
         return round((time.perf_counter() - t0) * 1000 / len(files), 2)
 
+    def cpu_time_ms(run: Any) -> float:
+        t0 = time.process_time()
+        for f in files:
+            run(f)
+        return round((time.process_time() - t0) * 1000 / len(files), 2)
+
     def parse_only(f: Path) -> None:
         src = extract(f)
         parse(src, identifier=identify(src, None) or "x", lexicon=lexicon)
@@ -147,6 +192,7 @@ def floors(folder: Path, n: int) -> dict[str, float]:
         "parse_ms": cpu_ms(parse_only),
         "pipeline_ms": cpu_ms(process_file),
         "worker_ms": cpu_ms(lambda f: build_one(str(f))),
+        "worker_cpu_ms": cpu_time_ms(lambda f: build_here(str(f), DEFAULT_BASE, True)),
     }
 
 
@@ -192,6 +238,9 @@ def bench_size(size: int, work: Path, jobs: int, floor_docs: int) -> dict[str, A
     res["ratio_to_pipeline_ceiling"] = round(
         build["docs_per_s"] / (jobs * 1000 / floor["pipeline_ms"]), 3
     )
+    # CPU, which the machine's load does not inflate: the per-document work (one core, in
+    # this process, no sandbox) against all the CPU the build's process tree used
+    res["cpu_share_of_work"] = round(size * floor["worker_cpu_ms"] / 1000 / build["cpu_s"], 3)
     res["store_mb_at_exit"] = round(du(store) / 2**20, 1)
     res["store_mb"] = round(closed_size(store) / 2**20, 1)
     res["rebuild"] = again = run_measured(cmd)
@@ -447,6 +496,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="write all results as JSON here")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    _subreaper()
     results: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "sizes": []}
 
     def save() -> None:
