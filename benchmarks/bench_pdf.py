@@ -7,17 +7,19 @@ official PDFs in tests/fixtures/pdf/, in one process, it times
 - ``extract_pdf(path, sandbox=False)``: the layout-aware path in this process;
 - ``extract_pdf(path, sandbox=True)``: the same in a limited child process;
 - ``pipeline.process_file(path)``: PDF → parsed, RDF-mapped, validated document (when the
-  pipeline is available).
+  pipeline is available), without and with validation, in a sandboxed child as the CLI
+  runs it, and in this process.
 
 Each variant runs ``--repeat`` times (after one warm-up); the best and the median of the
-runs are printed with their ratio to the baseline's.
+runs are printed with their ratio to the baseline's, and for the variants that run in this
+process the ratio of their median CPU time to the baseline's.
 
 Then, as whole processes, ``--repeat`` times each and interleaved (the machine is shared:
-only the ratio of the medians counts): a bare script that imports pypdf and extracts the
-text of every page, against ``kggraph build PDFS -o OUT.trig -q`` (extraction, parsing,
-RDF, SHACL validation and the TriG file). Both run with bytecode caching on, as in a
-user's shell (this session's ``PYTHONDONTWRITEBYTECODE`` would make every kggraph start
-compile its modules).
+only the ratio of the medians counts; that of CPU, the whole process tree's, is the
+steadier): a bare script that imports pypdf and extracts the text of every page, against
+``kggraph build PDFS -o OUT.trig -q`` (extraction, parsing, RDF, SHACL validation and the
+TriG file). Both run with bytecode caching on, as in a user's shell (this session's
+``PYTHONDONTWRITEBYTECODE`` would make every kggraph start compile its modules).
 """
 
 from __future__ import annotations
@@ -53,19 +55,20 @@ def layout(paths: list[Path], sandbox: bool) -> int:
     return sum(len(extract_pdf(path, sandbox=sandbox).text) for path in paths)
 
 
-def pipeline(paths: list[Path], validate: bool = True) -> int:
+def pipeline(paths: list[Path], validate: bool = True, sandbox: bool = True) -> int:
     from kggraph.pipeline import process_file
 
-    return sum(len(process_file(path, validate=validate).graph) for path in paths)
+    return sum(len(process_file(path, validate=validate, sandbox=sandbox).graph) for path in paths)
 
 
-def timed(fn: Callable[[], int], repeat: int) -> list[float]:
+def timed(fn: Callable[[], int], repeat: int) -> list[tuple[float, float]]:
+    """(wall, CPU of this process) seconds of each run, after a warm-up."""
     fn()  # warm-up: imports, caches, the fork server
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - started)
+        times.append((time.perf_counter() - started, time.process_time() - cpu))
     return times
 
 
@@ -80,9 +83,15 @@ print(n)
 """
 
 
-def whole_process(repeat: int) -> tuple[float, float]:
-    """Median seconds of the bare script and of ``kggraph build … -o OUT.trig``, each a
-    whole process, interleaved."""
+def whole_process(repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of the bare script and of ``kggraph build … -o
+    OUT.trig``, each a whole process, interleaved; CPU is that of the whole process tree
+    (the build's fork server and sandboxed child included), which the machine's load
+    does not inflate."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_corpus import Sampler, _children_cpu, _reap, _subreaper
+
+    _subreaper()
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,14 +102,25 @@ def whole_process(repeat: int) -> tuple[float, float]:
             "kggraph": [sys.executable, "-m", "kggraph.cli", "build", *map(str, PDFS), "-o",
                         str(Path(tmp) / "out.trig"), "-q"],
         }  # fmt: skip
-        times: dict[str, list[float]] = {k: [] for k in cmds}
+        times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
         for i in range(repeat + 1):
             for name, cmd in cmds.items():
-                started = time.perf_counter()
-                subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+                cpu0, started = _children_cpu(), time.perf_counter()
+                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+                sampler = Sampler(proc.pid, 0.02)
+                sampler.start()
+                if proc.wait():
+                    raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}")
+                wall = time.perf_counter() - started
+                sampler.stop.set()
+                sampler.join()
+                _reap(sampler.seen - {proc.pid})
                 if i:  # the first round warms the bytecode cache
-                    times[name].append(time.perf_counter() - started)
-    return statistics.median(times["bare"]), statistics.median(times["kggraph"])
+                    times[name].append((wall, _children_cpu() - cpu0))
+    return {
+        k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+        for k, v in times.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,27 +142,40 @@ def main(argv: list[str] | None = None) -> None:
 
         variants.append(("process_file, no SHACL", lambda: pipeline(PDFS, validate=False)))
         variants.append(("pipeline.process_file", lambda: pipeline(PDFS)))
+        variants.append(
+            ("  no SHACL, in this process", lambda: pipeline(PDFS, validate=False, sandbox=False))
+        )
+        variants.append(("  with SHACL, in this process", lambda: pipeline(PDFS, sandbox=False)))
         missing = None
     except ImportError as exc:
         missing = f"pipeline.process_file: skipped ({exc})"
     base: tuple[float, float] | None = None
-    print(f"{'variant':28} {'best s':>8} {'median s':>9} {'ms/page':>8} {'× bare':>7}")
+    print(f"{'variant':30} {'best s':>8} {'median s':>9} {'ms/page':>8} {'× bare':>7} {'CPU×':>6}")
     for name, fn in variants:
         try:
-            times = timed(fn, args.repeat)
+            runs = timed(fn, args.repeat)
         except Exception as exc:  # noqa: BLE001 - report and go on with the other variants
-            print(f"{name:28} failed: {type(exc).__name__}: {exc}")
+            print(f"{name:30} failed: {type(exc).__name__}: {exc}")
             continue
-        best, median = min(times), statistics.median(times)
+        walls = [w for w, _ in runs]
+        best, median = min(walls), statistics.median(walls)
+        cpu = statistics.median(c for _, c in runs)
         if base is None:
-            base = (best, median)
-        ratio = f"{best / base[0]:.2f}"
-        print(f"{name:28} {best:8.3f} {median:9.3f} {1000 * best / pages:8.1f} {ratio:>7}")
+            base = (best, cpu)
+        # CPU counts only this process: for the variants with a sandboxed child it is not
+        # their cost, and is not printed
+        cpu_ratio = (
+            "—" if "sandbox=True" in name or "process_file" in name else (f"{cpu / base[1]:.2f}")
+        )
+        print(f"{name:30} {best:8.3f} {median:9.3f} {1000 * best / pages:8.1f} "
+              f"{best / base[0]:7.2f} {cpu_ratio:>6}")  # fmt: skip
     if missing:
         print(missing)
-    bare_s, kg_s = whole_process(args.repeat)
+    got = whole_process(args.repeat)
+    (bare_s, bare_cpu), (kg_s, kg_cpu) = got["bare"], got["kggraph"]
     print(f"whole process, median of {args.repeat}: bare pypdf {bare_s:.3f} s, kggraph build -o "
-          f"TriG {kg_s:.3f} s: {kg_s / bare_s:.2f}x")  # fmt: skip
+          f"TriG {kg_s:.3f} s: {kg_s / bare_s:.2f}x; CPU {bare_cpu:.3f} s against "
+          f"{kg_cpu:.3f} s: {kg_cpu / bare_cpu:.2f}x")  # fmt: skip
     sys.stdout.flush()
 
 
