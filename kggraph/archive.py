@@ -61,17 +61,37 @@ def _numbered(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
 
 def footnote_zones(text: str, furniture: list[Span]) -> list[Span]:
-    """The footnotes of the questions: the line(s) right before the answer heading (or at
-    the end of a page without one) that number 1, 2, … — kept when the text before them
-    has a marker for each number."""
-    from .clean import _marker_at, marker_candidates
+    """The footnotes of the questions of each item on the page: the line(s) right before
+    its answer heading (or at the end of the item without one) that number 1, 2, … — kept
+    when the item's questions have a marker for each number."""
+    headers = list(pattern("question_header").finditer(text))
+    if not headers:
+        date = pattern("submitted_date").search(text)
+        zone = _zone(text, furniture, date.end() if date else 0, len(text))
+        return [zone] if zone else []
+    zones = []
+    for i, header in enumerate(headers):
+        stop = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        date = pattern("submitted_date").search(text, header.start(), header.end() + 1)
+        zone = _zone(text, furniture, date.end() if date else header.end(), stop)
+        if zone:
+            zones.append(zone)
+    return zones
 
-    heading = pattern("answer_heading_inline").search(text)
-    end = heading.start() if heading else len(text)
-    lines = [m for m in re.finditer(r"(?m)^.*$", text[:end]) if m.group(0).strip()]
+
+def _zone(text: str, furniture: list[Span], questions_from: int, stop: int) -> Span | None:
+    """The footnote zone of the item whose questions begin at ``questions_from`` and which
+    ends at ``stop``, or None."""
+    from .clean import is_marker, marker_candidates
+
+    heading = pattern("answer_heading_inline").search(text, questions_from, stop)
+    end = heading.start() if heading else stop
+    lines = [
+        m
+        for m in re.finditer(r"(?m)^.*$", text[:end])
+        if m.group(0).strip() and m.start() >= questions_from
+    ]
     lines = [m for m in lines if not any(s.start <= m.start() < s.end for s in furniture)]
-    header = pattern("submitted_date").search(text) or pattern("question_header").search(text)
-    questions_from = header.end() if header else 0
     for first in range(max(0, len(lines) - 3), len(lines)):
         start = lines[first].start()
         found = _numbered(text, start, end)
@@ -82,11 +102,11 @@ def footnote_zones(text: str, furniture: list[Span]) -> list[Span]:
             continue  # a question, not a footnote
         before = text[questions_from:start]
         if all(
-            any(_marker_at(before, p, q, None) for p, q in marker_candidates(before, n))
+            any(is_marker(before, p, q, None) for p, q in marker_candidates(before, n, ocr=True))
             for n, *_ in found
         ):
-            return [Span(start, lines[-1].end())]
-    return []
+            return Span(start, lines[-1].end())
+    return None
 
 
 def split_footnotes(text: str, zones: list[Span]) -> list[tuple[int, Mapped]]:

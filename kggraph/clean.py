@@ -186,23 +186,54 @@ def _marker_at(text: str, p: int, q: int, previous_end: int | None) -> bool:
     return False
 
 
-def marker_candidates(text: str, number: int, start: int = 0) -> Iterable[tuple[int, int]]:
-    """Positions where footnote ``number`` could be referenced, from ``start`` on."""
+def marker_candidates(
+    text: str, number: int, start: int = 0, *, ocr: bool = False
+) -> Iterable[tuple[int, int]]:
+    """Positions where footnote ``number`` could be referenced, from ``start`` on; on OCR
+    pages (``ocr``) also the quote marks that stand for a superscript 1, in text order."""
     digits = str(number)
+    found = []
     pos = text.find(digits, start)
     while pos != -1:
-        yield pos, pos + len(digits)
+        found.append((pos, pos + len(digits)))
         pos = text.find(digits, pos + 1)
+    if ocr and number == 1:
+        found += [(p, p + 1) for p in ocr_one_markers(text, start)]
+        found.sort()
+    yield from found
 
 
-def find_markers(text: str, numbers: Iterable[int]) -> list[tuple[int, int, int]]:
+def ocr_one_markers(text: str, start: int = 0) -> list[int]:
+    """Where a quote mark stands for a superscript 1 (``archive_one_marker``), leaving out
+    closing quotes: a quote opened earlier on the same line, within 80 characters."""
+    out = []
+    for m in pattern("archive_one_marker").finditer(text, start):
+        p = m.start()
+        line_start = text.rfind("\n", 0, p) + 1
+        if not OPENING_QUOTE.search(text, max(line_start, p - 80), p):
+            out.append(p)
+    return out
+
+
+OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(]))['‘’][^\W\d_]", re.MULTILINE)
+
+
+def is_marker(text: str, p: int, q: int, previous_end: int | None) -> bool:
+    """A marker candidate of ``marker_candidates`` that is a marker where it stands (a quote
+    mark it yields for OCR's 1 already is)."""
+    return text[p:q] in ("'", "’") or _marker_at(text, p, q, previous_end)
+
+
+def find_markers(
+    text: str, numbers: Iterable[int], *, ocr: bool = False
+) -> list[tuple[int, int, int]]:
     """(number, start, end) of each footnote marker, found in numbering order."""
     found: list[tuple[int, int, int]] = []
     cursor = 0
     previous_end: int | None = None
     for n in sorted(numbers):
-        for p, q in marker_candidates(text, n, cursor):
-            if _marker_at(text, p, q, previous_end):
+        for p, q in marker_candidates(text, n, cursor, ocr=ocr):
+            if is_marker(text, p, q, previous_end):
                 if text[q : q + 1] == ")" and text[p - 1 : p] == " ":
                     q += 1  # "1)" style: the bracket belongs to the marker
                 found.append((n, p, q))
@@ -343,7 +374,7 @@ def clean(src: SourceText) -> CleanText:
             if i < j
         ]
     else:
-        raw = find_markers(body.text, numbers)
+        raw = find_markers(body.text, numbers, ocr=archive)
     placed, ranges = _marker_removal(body.text, raw)
     markers = [Marker(n, body.source_span(p, q), pos) for n, p, q, pos in placed]
     body = body.delete(ranges)

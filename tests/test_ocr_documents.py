@@ -39,3 +39,54 @@ def test_numbered_questions_before_the_answer_are_no_footnotes() -> None:
     assert [q.number for q in d.questions] == [1, 2]
     assert [a.numbers for a in d.answers] == [(1, 2)]
     assert d.footnotes == () and d.findings == ()
+
+
+def test_each_item_of_a_page_keeps_its_own_footnotes() -> None:
+    # sgd0000158604 prints two items: the footnote of the second one's question 1 stands
+    # before its own "Brief" heading, not before the page's first heading
+    first, second = process_items(OCR / "sgd0000158604.ocr.txt")
+    assert (first.identifier, second.identifier) == ("ah-tk-19801981-189", "ah-tk-19801981-190")
+    [note] = second.document.footnotes
+    assert (note.number, note.text, note.block) == (
+        1,
+        "«de Volkskrant» van 14 december 1978.",
+        "question:1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "identifier", "text"),
+    [
+        # "… tegen afbraakprijzen?' 2 Acht u" and the footnote "' Cobouwdd. 10oktoberjl."
+        ("sgd0000149633.ocr.txt", "ah-tk-19811982-180", "Cobouwdd. 10oktoberjl."),
+        # "… door het kabinet zullen worden geformuleerd '? 2 Zo neen"
+        (
+            "sgd0000188472.ocr.txt",
+            "ah-tk-19761977-553",
+            "Zie Handelingen dezer Kamer, zitting 1976-1977, blz. 1834, eerste kolom.",
+        ),
+    ],
+)
+def test_a_superscript_one_read_as_a_quote_mark_is_a_marker(
+    page: str, identifier: str, text: str
+) -> None:
+    result = next(r for r in process_items(OCR / page) if r.identifier == identifier)
+    [note] = result.document.footnotes
+    assert (note.number, note.text, note.block) == (1, text, "question:1")
+    assert "'" not in result.document.questions[0].text[-3:]  # the marker left the text
+
+
+def test_answers_that_point_elsewhere() -> None:
+    # ah-tk-19761977-553: "1 en 2 Voor beantwoording van deze vragen kan verwezen worden naar
+    # het antwoord op de vragen van de heren Jansen en Van der Hek (zie Aanhangsel …, nr. 554)"
+    result = next(
+        r for r in process_items(OCR / "sgd0000188472.ocr.txt") if r.identifier.endswith("-553")
+    )
+    [answer] = result.document.answers
+    assert (answer.numbers, answer.refers_to, answer.referral_only) == ((1, 2), (), True)
+    # ah-tk-19861987-864: "4 Het antwoord op vraag 1 geldt mutaties mutandis van deze vraag.
+    # Zie voorts het antwoord op vraag 6." — and "vraag 6." is no answer's number
+    [result] = process_items(OCR / "sgd0000107672.ocr.txt")
+    by_number = {a.numbers: a for a in result.document.answers}
+    assert by_number[(4,)].refers_to == (1, 6)
+    assert by_number[(4,)].text.endswith("Zie voorts het antwoord op vraag 6.")

@@ -112,7 +112,11 @@ def _answers(clean_text: CleanText, blocks: list[Block]) -> tuple[Answer, ...]:
             if n and n not in refers:
                 refers.append(n)
                 rest = rest.replace(m.group(0), " ")
-        only = bool(refers) and bool(pattern("referral_filler").fullmatch(rest))
+        external = False
+        for m in pattern("referral_external").finditer(rest):
+            external = True
+            rest = rest.replace(m.group(0), " ")
+        only = (bool(refers) or external) and bool(pattern("referral_filler").fullmatch(rest))
         out.append(
             Answer(
                 index=len(out) + 1,
