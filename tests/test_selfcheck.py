@@ -57,6 +57,30 @@ def test_a_lost_answer_line_leaves_the_header_incomplete() -> None:
     ]
 
 
+def test_text_between_the_answer_line_and_the_first_answer_is_reported() -> None:
+    # ah-tk-19901991-525 (OCR, 1991): the answer is one unnumbered text, but "Aarts.1 Daarin"
+    # (a footnote marker after a full stop) reads as answer 1, so the answer's first
+    # paragraph belongs to no block: the self-check says so instead of losing it silently
+    from kggraph.pipeline import process_items
+
+    page = Path(__file__).parent / "fixtures" / "ocr" / "sgd0000027798.ocr.txt"
+    [result] = process_items(page)
+    assert [(f.code, f.message) for f in result.document.findings] == [
+        (
+            "unassigned-text",
+            "251 characters after the answer line, before Antwoord 1, belong to no answer: "
+            "«Na ampel beraad is het kabinet tot de conclusie gekomen dat »",
+        )
+    ]
+    # the answer line itself was read: "minister president Lubbers (algemene zaken)"
+    post = result.document.header.answerer_post
+    assert (result.document.header.answerer.family, post.role, post.portfolio) == (
+        "Lubbers",
+        "Minister-President",
+        "Algemene Zaken",
+    )
+
+
 def test_every_check_has_a_class_and_a_warning_shape() -> None:
     ontology = Graph().parse(resource_dir("ontology") / "kggraph.ttl")
     shapes = Graph().parse(resource_dir("shapes") / "kggraph-selfcheck.ttl")

@@ -42,6 +42,7 @@ from .laws import find_law_titles
 from .selfcheck import (
     check_answered,
     check_footnotes,
+    check_gaps,
     check_header,
     check_headings_in_blocks,
     check_numbering,
@@ -354,6 +355,7 @@ def self_check(
     """Every completeness check of :mod:`.selfcheck`; the unassigned characters and the
     findings."""
     unassigned, leftover = check_unassigned(ct, header_end, header)
+    between, gaps = check_gaps(ct, blocks)
     findings = [
         *check_numbering(blocks, questions, answers, ct),
         *check_answered(kind, questions, answers, ct.text[header_end:] or ct.text),
@@ -361,8 +363,9 @@ def self_check(
         *check_header(kind, header, ct.text),
         *leftover,
         *check_headings_in_blocks(ct, blocks),
+        *gaps,
     ]
-    return unassigned, findings
+    return unassigned + between, findings
 
 
 def _constant(where: str) -> Callable[[int], str | None]:

@@ -104,11 +104,12 @@ def _portfolio_post(role: str, portfolio: str, span: Span, lexicon: Lexicon | No
 
 def _ministry_name(written: str, ministry: Concept | None) -> str:
     """A ministry's name as the vocabulary spells it, where the text abbreviates it ("(BZ)")
-    or drops its punctuation ("Volksgezondheid Welzijn en Sport")."""
+    or drops its punctuation ("Volksgezondheid Welzijn en Sport") or capitals ("algemene
+    zaken", OCR pages of 1991)."""
     if ministry is None:
         return written
     full = ministry.label.removeprefix("Ministerie van ").removeprefix("Ministerie voor ")
-    if " " not in written or re.sub(r"\W", "", written) == re.sub(r"\W", "", full):
+    if " " not in written or re.sub(r"\W", "", written).lower() == re.sub(r"\W", "", full).lower():
         return full
     return written
 

@@ -235,6 +235,34 @@ def check_unassigned(ct: CleanText, header_end: int, header: Header) -> tuple[in
     return total, out
 
 
+def check_gaps(ct: CleanText, blocks: Sequence[Block]) -> tuple[int, list[SelfCheck]]:
+    """Text after the older layout's answer line and before its first numbered answer ("Na
+    ampel beraad …") belongs to no question or answer: its words would be lost from the
+    graph. Returns the characters and a finding per such run."""
+    total, out = 0, []
+    ordered = sorted(blocks, key=lambda b: b.start)
+    for i, block in enumerate(ordered):
+        after = ordered[i + 1] if i + 1 < len(ordered) else None
+        if block.kind != "answerline":
+            continue
+        gap = ct.text[block.body_start : block.end]
+        words = len(gap) - sum(1 for ch in gap if ch.isspace() or ch in ".,;:()")
+        if words < 3:
+            continue
+        total += words
+        snippet = " ".join(gap.split())[:60]
+        where = f"before {after.label or after.key}" if after else "at the end"
+        out.append(
+            SelfCheck(
+                "unassigned-text",
+                f"{words} characters after the answer line, {where}, belong to no answer: "
+                f"«{snippet}»",
+                ct.source_span(block.body_start, block.end),
+            )
+        )
+    return total, out
+
+
 HEADING_LIKE = re.compile(
     r"^[ \t]*(?:(?:Vraag|Vragen|Antwoord|Antwoorden)(?:[ \t]+(?:op[ \t]+)?(?:vraag[ \t]+)?\d{1,3}"
     r"(?:[ \t]*(?:,|en|t/m|-|–)[ \t]*\d{1,3})*)?[ \t]*:?|\d{1,3}[.)]?)[ \t]*$",
