@@ -16,6 +16,7 @@ from ..dutch import dutch, parse_date, unglue_particles
 from ..lexicon import Lexicon
 from ..model import Citation, KamerstukRef, Marker, Mention, Motion, Span
 from ..patterns import pattern
+from . import aanhangsel
 
 URL_TRAILING = ".,;:»”’'"
 REPORT_HINTS = ("/rapport", "/publicaties/", "/documenten/rapporten/", ".pdf", "/onderzoek")
@@ -119,12 +120,16 @@ def text_citations(
                     kamerstuk=ref,
                 )
             )
-    for m in pattern("aanhangsel").finditer(text):
-        b = m["b"] if len(m["b"]) == 4 else m["a"][:2] + m["b"]
-        key = f"ah-tk-{m['a']}{b}-{int(m['nr'])}"
+    for m in aanhangsel.matches(text):
+        vergaderjaar, nr = aanhangsel.parts(m)
         out.append(
             Citation(
-                "aanhangsel", key, span_of(m.start(), m.end()), block, footnote, surface=m.group(0)
+                "aanhangsel",
+                f"ah-tk-{vergaderjaar}-{nr}",
+                span_of(m.start(), m.end()),
+                block,
+                footnote,
+                surface=m.group(0),
             )
         )
     for kind, name, prefix in (

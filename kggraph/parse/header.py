@@ -18,6 +18,7 @@ from ..dutch import normalise_role, parse_date, split_name
 from ..lexicon import Concept, Lexicon
 from ..model import AanhangselRef, Asker, CoAnswerer, Header, PersonName, Post, Span
 from ..patterns import pattern
+from . import aanhangsel
 
 SpanOf = Callable[[int, int], Span]
 
@@ -190,8 +191,10 @@ def parse_header(
     if d and submitted is None and received is not None:
         submitted = date_this_year(d["date"], received)  # "(Ingezonden 28 april jl.)"
     see_also = tuple(
-        AanhangselRef(f"{m['a']}{m['b']}", int(m["nr"]), _span(offset, m, 0, span_of))
-        for m in pattern("see_also").finditer(text)
+        AanhangselRef(*aanhangsel.parts(ref), span_of(offset + cue.start(), offset + ref.end()))
+        for cue in pattern("see_also").finditer(text)
+        for ref in [aanhangsel.match_at(text, cue.end())]
+        if ref is not None
     )
     return Header(
         askers=askers,
