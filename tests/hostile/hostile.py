@@ -26,7 +26,7 @@ def seconds(run: Callable[[], object]) -> float:
 
 
 def ratio(hostile: Callable[[], object], normal: Callable[[], object]) -> float:
-    """How many times as long ``hostile`` takes as ``normal`` (best of two for the
-    normal run, so that a busy machine does not flatter the hostile one)."""
+    """How many times as long ``hostile`` takes as ``normal``, best of two for each, so
+    that a moment of load on the shared machine neither flatters nor condemns either."""
     base = min(seconds(normal), seconds(normal))
-    return seconds(hostile) / max(base, 0.05)
+    return min(seconds(hostile), seconds(hostile)) / max(base, 0.05)
