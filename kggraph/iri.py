@@ -42,6 +42,34 @@ def normalise_url(url: str) -> str:
     )
 
 
+#: what an IRI kggraph links to may not hold, beyond what RFC 3987 forbids: the characters
+#: that Turtle, N-Triples and SPARQL writers cannot carry unescaped (shapes: kgs:SafeIriShape)
+UNSAFE_IRI = re.compile(r'[\s"<>{}|\\^`]')
+
+
+def link_iri(address: str) -> URIRef | None:
+    """``address`` as an IRI to link to, or None when it is not a valid http(s) IRI
+    (a space or a broken escape from a PDF's text): then it stays a string only.
+
+    >>> str(link_iri("https://nos.nl/artikel/2431234-ind"))
+    'https://nos.nl/artikel/2431234-ind'
+    >>> link_iri("https://www.rijksoverheid.nl/documenten/ rapport"), link_iri("nos.nl/x")
+    (None, None)
+    >>> link_iri("https://example.org/%zz")
+    """
+    import pyoxigraph as ox
+
+    if UNSAFE_IRI.search(address) or not address.startswith(("http://", "https://")):
+        return None
+    if not urlsplit(address).hostname:
+        return None
+    try:
+        ox.NamedNode(address)  # Oxigraph's RFC 3987 parser: what the store will accept
+    except ValueError:
+        return None
+    return URIRef(address)
+
+
 class Minter:
     """Mints the IRIs of docs/graph-model.md under ``base``."""
 

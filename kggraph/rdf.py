@@ -14,10 +14,10 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
 from .buildinfo import build_id
-from .iri import Minter
+from .iri import Minter, link_iri
 from .lexicon import DEFAULT_BASE, Lexicon, load_lexicon
 from .model import Citation, Document, KamerstukRef, PersonName, Post, Span
 from .names import preferred_family, preferred_label, preferred_post, tidy
@@ -29,6 +29,9 @@ CITO = Namespace("http://purl.org/spar/cito/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OFFICIAL = "https://zoek.officielebekendmakingen.nl/"
+#: the IRI that rechtspraak.nl's own open data gives a decision (its RDF ``rdf:about``)
+ECLI_IRI = "http://deeplink.rechtspraak.nl/uitspraak?id="
+NL = "nl"  # the language of the documents' own text
 
 PREFIXES = {name: Namespace(iri) for name, iri in IRIS.items()}  # kggraph/prefixes.py
 WEB_CLASS = {"news": SCHEMA.NewsArticle, "report": SCHEMA.Report, "webpage": SCHEMA.WebPage}
@@ -166,7 +169,7 @@ class _Builder:
                 doc, SCHEMA.url, Literal(f"{OFFICIAL}{d.identifier}.html", datatype=XSD.anyURI)
             )
         h = d.header
-        self.add(doc, DCTERMS.title, Literal(h.subject) if h.subject else None)
+        self.add(doc, DCTERMS.title, Literal(h.subject, lang=NL) if h.subject else None)
         self.add(doc, DCTERMS.dateSubmitted, Literal(h.submitted) if h.submitted else None)
         self.add(doc, KGO.dateReceived, Literal(h.received) if h.received else None)
         if h.submitted and h.received and h.received >= h.submitted:
@@ -274,8 +277,8 @@ class _Builder:
             node = q_iri[q.number]
             self.add(node, RDF.type, SCHEMA.Question)
             self.add(node, KGO.number, Literal(q.number))
-            self.add(node, RDFS.label, Literal(f"Vraag {q.number}"))
-            self.add(node, SCHEMA.text, Literal(q.text))
+            self.add(node, RDFS.label, Literal(f"Vraag {q.number}", lang=NL))
+            self.add(node, SCHEMA.text, Literal(q.text, lang=NL))
             self.add(node, DCTERMS.isPartOf, doc)
             self.add(doc, DCTERMS.hasPart, node)
             self.provenance(node, q.span)
@@ -286,8 +289,8 @@ class _Builder:
                 continue  # its questions are printed elsewhere (an item of 1919–1923)
             node = self.m.answer(d.identifier, a.index)
             self.add(node, RDF.type, SCHEMA.Answer)
-            self.add(node, RDFS.label, Literal(a.label))
-            self.add(node, SCHEMA.text, Literal(a.text))
+            self.add(node, RDFS.label, Literal(a.label, lang=NL))
+            self.add(node, SCHEMA.text, Literal(a.text, lang=NL))
             self.add(node, DCTERMS.isPartOf, doc)
             self.add(doc, DCTERMS.hasPart, node)
             for n in a.numbers:
@@ -306,7 +309,7 @@ class _Builder:
             node = self.m.footnote(self.d.identifier, f.number)
             self.add(node, RDF.type, KGO.Footnote)
             self.add(node, KGO.number, Literal(f.number))
-            self.add(node, SCHEMA.text, Literal(f.text))
+            self.add(node, SCHEMA.text, Literal(f.text, lang=NL))
             self.add(node, DCTERMS.isPartOf, self.doc)
             self.add(self.doc, DCTERMS.hasPart, node)
             self.provenance(node, f.span)
@@ -321,7 +324,8 @@ class _Builder:
         self.add(node, KGO.ondernummer, Literal(ref.number))
         self.add(node, KGO.toevoeging, Literal(ref.toevoeging) if ref.toevoeging else None)
         toev = f" {ref.toevoeging}" if ref.toevoeging else ""
-        self.add(node, RDFS.label, Literal(f"Kamerstuk {ref.dossier}{toev}, nr. {ref.number}"))
+        label = f"Kamerstuk {ref.dossier}{toev}, nr. {ref.number}"
+        self.add(node, RDFS.label, Literal(label, lang=NL))
         self.add(node, SCHEMA.url, Literal(f"{OFFICIAL}{ref.identifier}.html", datatype=XSD.anyURI))
         return node
 
@@ -350,6 +354,7 @@ class _Builder:
             self.add(node, DCTERMS.identifier, Literal(c.key))
             url = f"https://uitspraken.rechtspraak.nl/details?id={c.key}"
             self.add(node, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+            self.add(node, OWL.sameAs, link_iri(ECLI_IRI + c.key))
             return node
         url = c.url or c.key
         node = self.m.web(url)
@@ -396,7 +401,7 @@ class _Builder:
                 # Without its Kamerstuk a motion is known within this document by its
                 # submitters: every mention of "de motie Beckerman" is one node.
                 node = self.m.motion(self.d.identifier, mo.submitters or (str(i),))
-                self.add(node, RDFS.label, Literal(" ".join(mo.written.split())))
+                self.add(node, RDFS.label, Literal(" ".join(mo.written.split()), lang=NL))
             self.add(node, RDF.type, KGO.Amendment if mo.kind == "amendment" else KGO.Motion)
             holders = self.block_nodes(mo.block)
             self.references(holders, node)
@@ -432,7 +437,8 @@ class _Builder:
                 self.add(article, RDF.type, KGO.LawArticle)
                 self.add(article, ELI.is_part_of, target)
                 self.add(article, KGO.articleNumber, Literal(mo.article))
-                self.add(article, RDFS.label, Literal(f"artikel {mo.article} {mo.surface}"))
+                label = f"artikel {mo.article} {mo.surface}"
+                self.add(article, RDFS.label, Literal(label, lang=NL))
                 bwb = next(
                     self.lex.graph.objects(URIRef(DEFAULT_BASE + mo.concept), ELI.id_local), None
                 )
@@ -441,6 +447,16 @@ class _Builder:
                     self.add(article, KGO.juriconnect, Literal(jci))
                 self.add(node, KGO.article, article)
                 self.references(holders, article)
+
+
+def add_links(g: Graph) -> None:
+    """Every address a node carries as ``schema:url`` (a string: queries read it) also as
+    a link, ``schema:sameAs <address>``, when it is a valid IRI; a broken one (a space, an
+    OCR slip) stays a string only."""
+    for node, url in list(g.subject_objects(SCHEMA.url)):
+        iri = link_iri(str(url))
+        if iri is not None:
+            g.add((node, SCHEMA.sameAs, iri))
 
 
 def finding_class(code: str) -> URIRef:
@@ -485,4 +501,5 @@ def to_graph(
     b.motions()
     b.mentions()
     add_findings(b)
+    add_links(b.g)
     return b.g
