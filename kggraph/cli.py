@@ -225,6 +225,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_describe(args: argparse.Namespace) -> int:
+    from .dataset import describe_store
+    from .graphio import write_graphs
+
+    store = _open_store(args.store)
+    write_graphs([describe_store(store, args.base)], args.output, args.base)
+    _print(f"described {len(store.documents())} document graph(s) in {args.output}")
+    return EXIT_OK
+
+
 def cmd_push(args: argparse.Namespace) -> int:
     from .progress import Progress
     from .remote import RemoteStore
@@ -561,6 +571,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     x.set_defaults(func=cmd_export)
 
+    d = sub.add_parser(
+        "describe",
+        help="write a VoID/DCAT description of a store's dataset with its provenance",
+        description="The dataset (VoID, DCAT), its licence and the PROV activity that built "
+        "it: kggraph's version and every input file with its SHA-256. No clock time: the "
+        "same store gives the same bytes.",
+    )
+    d.add_argument("--store", required=True, metavar="PATH")
+    d.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.ttl, .nt, .jsonld …")
+    d.set_defaults(func=cmd_describe)
+
     u = sub.add_parser(
         "push",
         help="send the store's document graphs to a SPARQL Graph Store endpoint",
@@ -585,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     u.set_defaults(func=cmd_push)
 
-    for sp in (b, v, q, x, u):
+    for sp in (b, v, q, x, d, u):
         sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
     for sp in (v, q):
         sp.add_argument(

@@ -3,7 +3,8 @@ by two independent RDF parsers (rdflib and pyoxigraph) as the same quads (issue 
 
 Two child processes with different ``PYTHONHASHSEED`` build the text, PDF and OCR
 fixtures and write each corpus as ``kggraph build -o`` does (.ttl, .trig, .nt, .nq,
-.jsonld) and as ``kggraph export --store`` does (.nq, .trig).
+.jsonld), as ``kggraph export --store`` does (.nq, .trig), and the description of the store
+as ``kggraph describe`` writes it (.void.ttl).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ for name, folder in zip(sys.argv[2::2], sys.argv[3::2]):
         store.replace(str(r.graph.identifier), r.graph.serialize(format="nt", encoding="utf-8"))
     for ext in (".nq", ".trig"):
         store.export(out / f"{name}.store{ext}")
+    from kggraph.dataset import describe_store
+    (out / f"{name}.void.ttl").write_bytes(serialize([describe_store(store)], "turtle"))
 """
 
 
@@ -68,7 +71,8 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def names() -> list[str]:
     files = [f"{c}{e}" for c in CORPORA for e in FILE_FORMATS]
-    return files + [f"{c}.store{e}" for c in CORPORA for e in STORE_FORMATS]
+    stores = [f"{c}.store{e}" for c in CORPORA for e in STORE_FORMATS]
+    return files + stores + [f"{c}.void.ttl" for c in CORPORA]
 
 
 OX_FORMAT = {
@@ -188,3 +192,33 @@ def test_who_held_a_post_when_across_the_fixtures(exports: tuple[Path, Path]) ->
         ("van-marum", "2024-11-18", "2024-11-18"),
         ("szabo", "2024-11-19", "2024-11-19"),
     ]
+
+
+@pytest.mark.parametrize("corpus", list(CORPORA))
+def test_the_description_names_every_input_and_conforms(
+    corpus: str, exports: tuple[Path, Path]
+) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV, VOID
+
+    from kggraph.buildinfo import build_id
+    from kggraph.dataset import CC0, SPDX, dataset_iri
+    from kggraph.rdf import KGO
+    from kggraph.validate import validate_graph
+
+    g = Graph().parse(exports[0] / f"{corpus}.void.ttl", format="turtle")
+    ds = dataset_iri()
+    assert g.value(ds, DCTERMS.license) == CC0
+    store = Dataset().parse(exports[0] / f"{corpus}.store.nq", format="nquads")
+    docs = {g.identifier for g in store.graphs() if len(g)}
+    assert set(g.subjects(VOID.inDataset, ds)) == docs
+    build = g.value(ds, PROV.wasGeneratedBy)
+    assert list(g.objects(build, KGO.builtWith)) == [Literal(build_id())]
+    hashes = {str(o) for d in docs for o in store.graph(URIRef(str(d))).objects(d, KGO.contentHash)}
+    used = {
+        str(g.value(g.value(s, SPDX.checksum), SPDX.checksumValue))
+        for s in g.objects(build, PROV.used)
+    }
+    assert used == hashes  # a file of several Aanhangsel items is one input
+    report = validate_graph(g)
+    assert report.conforms, report.findings
