@@ -1,72 +1,21 @@
 """Every export format of every fixture corpus: the same bytes in every process, and read
 by two independent RDF parsers (rdflib and pyoxigraph) as the same quads (issue 10).
 
-Two child processes with different ``PYTHONHASHSEED`` build the text, PDF and OCR
-fixtures and write each corpus as ``kggraph build -o`` does (.ttl, .trig, .nt, .nq,
-.jsonld), as ``kggraph export --store`` does (.nq, .trig), and the description of the store
-as ``kggraph describe`` writes it (.void.ttl).
+The exports are those of the session fixture ``exports`` (tests/conftest.py): two child
+processes with different ``PYTHONHASHSEED`` write them; tests/test_audit_terms.py reads the
+same files.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import FIXTURES
+from conftest import CORPORA, FILE_FORMATS, STORE_FORMATS
 from rdflib import Dataset
 
 from kggraph.jsonld import CONTEXT_IRI, with_local_context
-
-CORPORA = {"text": FIXTURES / "text", "pdf": FIXTURES / "pdf", "ocr": FIXTURES / "ocr"}
-FILE_FORMATS = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
-STORE_FORMATS = (".nq", ".trig")
-
-WRITER = """
-import sys
-from pathlib import Path
-from kggraph.graphio import serialize, FORMATS
-from kggraph.pipeline import Failure, process_many
-from kggraph.store import CorpusStore
-
-out = Path(sys.argv[1])
-for name, folder in zip(sys.argv[2::2], sys.argv[3::2]):
-    # a file the parser cannot read is left out, as `kggraph build` leaves it out
-    results = [r for r in process_many([folder], validate=False) if not isinstance(r, Failure)]
-    assert results, folder
-    graphs = [r.graph for r in results]
-    for ext in sys.argv[-1].split(","):
-        (out / f"{name}{ext}").write_bytes(serialize(graphs, FORMATS[ext]))
-    store = CorpusStore.open(out / f"{name}.oxigraph")
-    for r in results:
-        store.replace(str(r.graph.identifier), r.graph.serialize(format="nt", encoding="utf-8"))
-    for ext in (".nq", ".trig"):
-        store.export(out / f"{name}.store{ext}")
-    from kggraph.dataset import describe_store
-    (out / f"{name}.void.ttl").write_bytes(serialize([describe_store(store)], "turtle"))
-"""
-
-
-@pytest.fixture(scope="module")
-def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The same exports written by two processes with different hash seeds, in parallel."""
-    dirs = (tmp_path_factory.mktemp("seed1"), tmp_path_factory.mktemp("seed2"))
-    corpora = [str(a) for name, folder in CORPORA.items() for a in (name, folder)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(d), *corpora, ",".join(FILE_FORMATS)],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            stderr=subprocess.PIPE,
-        )
-        for d, seed in zip(dirs, ("1", "4242"), strict=True)
-    ]
-    for p in procs:
-        _, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err.decode(errors="replace")[-3000:]
-    return dirs
 
 
 def names() -> list[str]:

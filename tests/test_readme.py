@@ -46,6 +46,7 @@ def test_the_readme_lists_the_commands_it_promises() -> None:
     assert "kggraph query askers out/example.trig --param doc=ah-tk-20232024-1999" in found
     assert "kggraph network --store out/store --kind sources --top 4" in found
     assert "kggraph eval tests/golden" in found
+    assert "kggraph describe --store out/store -o out/dataset.ttl" in found
 
 
 def _copy_checkout(dest: Path) -> None:
