@@ -192,15 +192,16 @@ def marker_candidates(
     """Positions where footnote ``number`` could be referenced, from ``start`` on; on OCR
     pages (``ocr``) also the quote marks that stand for a superscript 1, in text order."""
     digits = str(number)
-    found = []
+    quotes = ocr_one_markers(text, start) if ocr and number == 1 else []
     pos = text.find(digits, start)
     while pos != -1:
-        found.append((pos, pos + len(digits)))
+        while quotes and quotes[0] < pos:  # in text order, lazily: callers stop early
+            q = quotes.pop(0)
+            yield q, q + 1
+        yield pos, pos + len(digits)
         pos = text.find(digits, pos + 1)
-    if ocr and number == 1:
-        found += [(p, p + 1) for p in ocr_one_markers(text, start)]
-        found.sort()
-    yield from found
+    for q in quotes:
+        yield q, q + 1
 
 
 def ocr_one_markers(text: str, start: int = 0) -> list[int]:
