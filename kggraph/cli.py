@@ -24,16 +24,21 @@ Exit codes, one meaning each:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from . import DEFAULT_BASE, __version__
 from .errors import KggraphError, LimitExceeded, Refused, StoreError, UnreachableError
-from .results import FORMATS
+from .formats import FORMATS
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .store import CorpusStore
+
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 # kept in step with kggraph.query_limits (not imported here: it loads rdflib)
 DEFAULT_QUERY_TIMEOUT, DEFAULT_MAX_ROWS = 60.0, 100_000
@@ -290,9 +295,9 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from .formats import output_format
     from .query import resolve_query
     from .query_limits import QueryLimits, Source, execute
-    from .results import output_format
 
     query = resolve_query(args.query)
     sources = sum(bool(x) for x in (args.graphs, args.store, args.endpoint))
@@ -407,222 +412,263 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given ``command``, with that command alone (the others
+    are neither built nor imported, so that ``kggraph query`` starts sooner), which parses
+    that command's arguments exactly as the whole parser does."""
     p = argparse.ArgumentParser(
         prog="kggraph",
         description="Knowledge graphs from Dutch parliamentary written questions and answers.",
     )
     p.add_argument("--version", action="version", version=f"kggraph {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, add in COMMANDS.items():
+        if command in (None, name):
+            add(sub)
+    if command not in COMMANDS:
+        _register_optional(sub, "kggraph.cli_network")
+        _register_optional(sub, "kggraph.cli_serve")
+    return p
 
-    b = sub.add_parser(
-        "build",
-        help="build graphs from documents (PDF or text)",
-        description="Build one named graph per document, validate each, write OUT.",
-    )
-    b.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories")
-    b.add_argument(
-        "-o",
-        "--output",
-        metavar="OUT",
-        help="output file; format from its extension: .ttl .trig .nt .nq .jsonld",
-    )
-    b.add_argument(
-        "--store",
-        metavar="PATH",
-        help="build into this on-disk store (incremental: unchanged files are skipped)",
-    )
-    b.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="worker processes with --store (default: the cores available)",
-    )
-    b.add_argument(
-        "--prune",
-        action="store_true",
-        help="with --store: remove documents whose files are gone (refused when an input "
-        "is missing or empty; exit 3)",
-    )
-    b.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="with --store: build and remove nothing; list what would be removed",
-    )
-    b.add_argument(
-        "--yes",
-        action="store_true",
-        help="with --prune: remove even when more than 10%% of the store would go",
-    )
-    b.add_argument(
-        "--force",
-        action="store_true",
-        help="with --store: rebuild every file, also those built before by this same kggraph "
-        "(graphs built by another version, patterns, vocabularies or shapes are always rebuilt)",
-    )
-    b.add_argument(
-        "--endpoint",
-        metavar="URL",
-        help="also PUT each built graph to this SPARQL Graph Store endpoint",
-    )
-    b.add_argument("--id", help="identifier of the document when the text and file name lack it")
-    b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
-    b.add_argument(
-        "-q", "--quiet", action="store_true", help="only the summary line (no progress bar)"
-    )
-    b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser(
-        "validate",
-        help="validate graph files against the bundled shapes",
-        description="Validate each named graph; exit 0 conforms, 1 violations, 2 error.",
-    )
-    v.add_argument("graphs", nargs="*", metavar="GRAPH")
-    v.add_argument("--store", metavar="PATH", help="validate each document graph of this store")
-    v.add_argument(
-        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
-    )
-    v.add_argument("-q", "--quiet", action="store_true", help="name only graphs with findings")
-    v.set_defaults(func=cmd_validate)
-
-    q = sub.add_parser(
-        "query",
-        help="run a bundled or own SPARQL query",
-        description="QUERY is a bundled query name (see `kggraph queries`), "
-        "a .rq file, or inline SPARQL.",
-    )
-    q.add_argument("query", metavar="QUERY")
-    q.add_argument("graphs", nargs="*", metavar="GRAPH")
-    q.add_argument("--store", metavar="PATH", help="query this store (Oxigraph's SPARQL engine)")
-    q.add_argument(
-        "--endpoint",
-        metavar="URL",
-        help="query this SPARQL 1.1 endpoint (its default graph must be the union of graphs)",
-    )
-    q.add_argument(
-        "--format",
-        choices=FORMATS,
-        help="rows: table (default), csv, tsv, json, xml (SPARQL 1.1 results); "
-        "CONSTRUCT/DESCRIBE: turtle (default), ntriples, rdfxml, jsonld; "
-        "default: from the extension of -o",
-    )
-    q.add_argument("-o", "--output", metavar="FILE", help="write the answer to FILE")
-    q.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="bind a query parameter (repeatable)",
-    )
-    q.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_QUERY_TIMEOUT,
-        metavar="SECONDS",
-        help=f"stop the query after this long (default {DEFAULT_QUERY_TIMEOUT:g}; exit 4)",
-    )
-    q.add_argument(
-        "--max-rows",
-        type=int,
-        default=DEFAULT_MAX_ROWS,
-        metavar="N",
-        help=f"print at most N rows (default {DEFAULT_MAX_ROWS}); more rows give exit 4",
-    )
-    q.set_defaults(func=cmd_query)
-
-    e = sub.add_parser(
-        "eval",
-        help="measure extraction against golden annotations",
-        description="Precision, recall and F1 per field over annotated documents.",
-    )
-    e.add_argument(
-        "golden",
-        nargs="?",
-        default="tests/golden",
-        help="a golden JSON file or a folder of them (default tests/golden)",
-    )
-    e.add_argument(
-        "--fixtures",
-        default="tests/fixtures",
-        help="folder the golden 'file' paths are relative to",
-    )
-    e.add_argument("--misses", action="store_true", help="list every missed or spurious item")
-    e.add_argument("--set", help="score only the golden sets whose name contains this")
-    e.add_argument(
-        "--holdout",
-        action="store_true",
-        help="also score the held-out sets (scored last: never developed against)",
-    )
-    e.add_argument("--min-f1", type=float, help="exit 1 when the overall F1 is lower")
-    e.set_defaults(func=cmd_eval)
-
-    ls = sub.add_parser("queries", help="list the bundled queries")
-    ls.set_defaults(func=cmd_queries)
-
-    x = sub.add_parser(
-        "export",
-        help="write the store's document graphs to N-Quads or TriG",
-        description="Stream all (or the chosen) document graphs of a store into one file.",
-    )
-    x.add_argument("--store", required=True, metavar="PATH")
-    x.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.nq or OUT.trig")
-    x.add_argument(
-        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
-    )
-    x.set_defaults(func=cmd_export)
-
-    d = sub.add_parser(
-        "describe",
-        help="write a VoID/DCAT description of a store's dataset with its provenance",
-        description="The dataset (VoID, DCAT), its licence and the PROV activity that built "
-        "it: kggraph's version and every input file with its SHA-256. No clock time: the "
-        "same store gives the same bytes.",
-    )
-    d.add_argument("--store", required=True, metavar="PATH")
-    d.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.ttl, .nt, .jsonld …")
-    d.set_defaults(func=cmd_describe)
-
-    u = sub.add_parser(
-        "push",
-        help="send the store's document graphs to a SPARQL Graph Store endpoint",
-        description="PUT each document graph (Graph Store HTTP Protocol), one request each.",
-    )
-    u.add_argument("--store", required=True, metavar="PATH")
-    u.add_argument(
-        "--endpoint",
-        required=True,
-        metavar="URL",
-        help="Graph Store endpoint, e.g. http://127.0.0.1:7878/store or …/ds/data (Fuseki)",
-    )
-    u.add_argument(
-        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
-    )
-    u.add_argument(
-        "--merge-default",
-        action="store_true",
-        help="also PUT the RDF merge of the store's graphs as the server's default graph "
-        "(for a server whose default graph is not the union of its graphs)",
-    )
-    u.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    u.set_defaults(func=cmd_push)
-
-    for sp in (b, v, q, x, d, u):
-        sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
-    for sp in (v, q):
+def _base(sp: argparse.ArgumentParser, allow_network: bool = False) -> None:
+    """The options every command that reads or mints IRIs takes, last in its help."""
+    sp.add_argument("--base", default=DEFAULT_BASE, help="base IRI of minted resources")
+    if allow_network:
         sp.add_argument(
             "--allow-network",
             action="store_true",
             help="let queries and graph files reach out: SERVICE, FROM <url or file>, "
             "remote JSON-LD contexts (refused by default, exit 3)",
         )
-    _register_optional(sub, "kggraph.cli_network")
-    _register_optional(sub, "kggraph.cli_serve")
-    return p
 
 
-def _register_optional(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], module: str
-) -> None:
+def _add_build(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build graphs from documents (PDF or text)",
+        description="Build one named graph per document, validate each, write OUT.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file; format from its extension: .ttl .trig .nt .nq .jsonld",
+    )
+    p.add_argument(
+        "--store",
+        metavar="PATH",
+        help="build into this on-disk store (incremental: unchanged files are skipped)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes with --store (default: the cores available)",
+    )
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --store: remove documents whose files are gone (refused when an input "
+        "is missing or empty; exit 3)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --store: build and remove nothing; list what would be removed",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --prune: remove even when more than 10%% of the store would go",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --store: rebuild every file, also those built before by this same kggraph "
+        "(graphs built by another version, patterns, vocabularies or shapes are always rebuilt)",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="also PUT each built graph to this SPARQL Graph Store endpoint",
+    )
+    p.add_argument("--id", help="identifier of the document when the text and file name lack it")
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="only the summary line (no progress bar)"
+    )
+    p.set_defaults(func=cmd_build)
+    _base(p)
+
+
+def _add_validate(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="validate graph files against the bundled shapes",
+        description="Validate each named graph; exit 0 conforms, 1 violations, 2 error.",
+    )
+    p.add_argument("graphs", nargs="*", metavar="GRAPH")
+    p.add_argument("--store", metavar="PATH", help="validate each document graph of this store")
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="name only graphs with findings")
+    p.set_defaults(func=cmd_validate)
+    _base(p, allow_network=True)
+
+
+def _add_query(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "query",
+        help="run a bundled or own SPARQL query",
+        description="QUERY is a bundled query name (see `kggraph queries`), "
+        "a .rq file, or inline SPARQL.",
+    )
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("graphs", nargs="*", metavar="GRAPH")
+    p.add_argument("--store", metavar="PATH", help="query this store (Oxigraph's SPARQL engine)")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="query this SPARQL 1.1 endpoint (its default graph must be the union of graphs)",
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="rows: table (default), csv, tsv, json, xml (SPARQL 1.1 results); "
+        "CONSTRUCT/DESCRIBE: turtle (default), ntriples, rdfxml, jsonld; "
+        "default: from the extension of -o",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the answer to FILE")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a query parameter (repeatable)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_QUERY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query after this long (default {DEFAULT_QUERY_TIMEOUT:g}; exit 4)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"print at most N rows (default {DEFAULT_MAX_ROWS}); more rows give exit 4",
+    )
+    p.set_defaults(func=cmd_query)
+    _base(p, allow_network=True)
+
+
+def _add_eval(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="measure extraction against golden annotations",
+        description="Precision, recall and F1 per field over annotated documents.",
+    )
+    p.add_argument(
+        "golden",
+        nargs="?",
+        default="tests/golden",
+        help="a golden JSON file or a folder of them (default tests/golden)",
+    )
+    p.add_argument(
+        "--fixtures",
+        default="tests/fixtures",
+        help="folder the golden 'file' paths are relative to",
+    )
+    p.add_argument("--misses", action="store_true", help="list every missed or spurious item")
+    p.add_argument("--set", help="score only the golden sets whose name contains this")
+    p.add_argument(
+        "--holdout",
+        action="store_true",
+        help="also score the held-out sets (scored last: never developed against)",
+    )
+    p.add_argument("--min-f1", type=float, help="exit 1 when the overall F1 is lower")
+    p.set_defaults(func=cmd_eval)
+
+
+def _add_queries(sub: Subparsers) -> None:
+    p = sub.add_parser("queries", help="list the bundled queries")
+    p.set_defaults(func=cmd_queries)
+
+
+def _add_export(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the store's document graphs to N-Quads or TriG",
+        description="Stream all (or the chosen) document graphs of a store into one file.",
+    )
+    p.add_argument("--store", required=True, metavar="PATH")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.nq or OUT.trig")
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    p.set_defaults(func=cmd_export)
+    _base(p)
+
+
+def _add_describe(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "describe",
+        help="write a VoID/DCAT description of a store's dataset with its provenance",
+        description="The dataset (VoID, DCAT), its licence and the PROV activity that built "
+        "it: kggraph's version and every input file with its SHA-256. No clock time: the "
+        "same store gives the same bytes.",
+    )
+    p.add_argument("--store", required=True, metavar="PATH")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.ttl, .nt, .jsonld …")
+    p.set_defaults(func=cmd_describe)
+    _base(p)
+
+
+def _add_push(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "push",
+        help="send the store's document graphs to a SPARQL Graph Store endpoint",
+        description="PUT each document graph (Graph Store HTTP Protocol), one request each.",
+    )
+    p.add_argument("--store", required=True, metavar="PATH")
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="Graph Store endpoint, e.g. http://127.0.0.1:7878/store or …/ds/data (Fuseki)",
+    )
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)"
+    )
+    p.add_argument(
+        "--merge-default",
+        action="store_true",
+        help="also PUT the RDF merge of the store's graphs as the server's default graph "
+        "(for a server whose default graph is not the union of its graphs)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_push)
+    _base(p)
+
+
+COMMANDS = {
+    "build": _add_build,
+    "validate": _add_validate,
+    "query": _add_query,
+    "eval": _add_eval,
+    "queries": _add_queries,
+    "export": _add_export,
+    "describe": _add_describe,
+    "push": _add_push,
+}
+
+
+def _register_optional(sub: Subparsers, module: str) -> None:
     """Commands that live in their own module register themselves through ``register``."""
     import importlib
 
@@ -647,8 +693,35 @@ def exit_code(exc: KggraphError) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    return _main(argv)[0]
+
+
+def run() -> None:
+    """The ``kggraph`` console script: :func:`main` as a process. After a query answered
+    from a store, which leaves nothing to clean up (its child wrote the answer and is gone),
+    the process ends without tearing the interpreter down: milliseconds of every
+    one-document query."""
+    code, torn_down = _main(None)
+    if not torn_down:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)  # as ever: the interpreter reports what it could not write
+        os._exit(code)
+    sys.exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """The exit code, and whether the interpreter must be torn down to end the process."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
+    torn_down = not (args.func is cmd_query and args.store)
+    return _run_command(args), torn_down
+
+
+def _run_command(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except KggraphError as exc:
@@ -668,4 +741,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import atexit
 import importlib
-import os
 import sys
 import threading
 import types
@@ -37,6 +36,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractionError, KggraphError
+from .self_limits import die_with_parent as _die_with_parent
+from .self_limits import limit_cpu as _limit_cpu
+from .self_limits import limit_memory as _limit_memory
 
 if TYPE_CHECKING:  # multiprocessing is imported when a child is first started
     from multiprocessing.connection import Connection
@@ -79,56 +81,6 @@ def _main_hidden() -> Iterator[None]:
     finally:
         if main is not None:
             sys.modules["__main__"] = main
-
-
-def _address_space() -> int | None:
-    """This process's current virtual memory size in bytes (Linux), else None."""
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _limit_memory(memory_mb: int) -> None:
-    try:
-        import resource
-    except ImportError:  # not on this platform: only the wall-clock limit applies
-        return
-    limit = (_address_space() or 512 * 2**20) + memory_mb * 2**20
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _limit_cpu(cpu_seconds: int) -> None:
-    """Allow this process ``cpu_seconds`` more CPU time (the limit counts from its start)."""
-    try:
-        import resource
-    except ImportError:
-        return
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    limit = int(usage.ru_utime + usage.ru_stime) + 1 + cpu_seconds
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-
-
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent dies (the fork server, which ends with
-    the process that started it)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
 
 
 def _run_one(target: str, args: tuple[Any, ...], memory_mb: int, what: str) -> tuple[Any, ...]:

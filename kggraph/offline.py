@@ -20,8 +20,8 @@ kggraph.offline.NetworkRefused: network access refused: http://example.org/ (kgg
 
 from __future__ import annotations
 
+import _socket  # its constants: `socket` (selectors, enums) costs an offline child ~2 ms
 import contextvars
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +31,7 @@ from .errors import Refused
 
 _scoped: contextvars.ContextVar[bool] = contextvars.ContextVar("kggraph_offline", default=False)
 _state = {"installed": False, "process": False, "namespace": False}
-_INET = {socket.AF_INET, socket.AF_INET6}
+_INET = {_socket.AF_INET, _socket.AF_INET6}
 _LOOKUPS = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"}
 _SENDS = {"socket.connect", "socket.sendto", "socket.sendmsg"}
 

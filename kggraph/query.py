@@ -14,40 +14,41 @@ graph, in memory (rdflib) and in the store (Oxigraph) alike.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import DEFAULT_BASE
 from .errors import QueryError
-from .resources import resource_files
-from .results import Answer, graph_answer
+from .resources import resource_paths
 from .sparql_text import inline_bindings, typed_term
 
 if TYPE_CHECKING:  # rdflib is imported where it is used: `query --store` runs without it
+    from pathlib import Path
+
     from rdflib import Dataset
     from rdflib.term import Node
+
+    from .results import Answer
 
 HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
 PARAM_TYPES = ("document", "iri", "string", "date", "integer")
 UPDATE_START = r"\s*(LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|INSERT|DELETE|WITH)\s"
 
 
-@dataclass(frozen=True)
-class Param:
+# NamedTuples, not dataclasses: `kggraph query` starts without importing dataclasses (and
+# with it inspect and ast), several milliseconds of every one-document query
+class Param(NamedTuple):
     name: str
     type: str
     required: bool
     description: str
 
 
-@dataclass(frozen=True)
-class NamedQuery:
+class NamedQuery(NamedTuple):
     name: str
     title: str
     description: str
@@ -89,10 +90,12 @@ def parse_query_text(text: str, name: str, path: str | None = None) -> NamedQuer
 def bundled_queries() -> dict[str, NamedQuery]:
     """The queries of ``queries/`` by name ("01-askers" and "askers" both work)."""
     out: dict[str, NamedQuery] = {}
-    for path in resource_files("queries", ".rq"):
-        q = parse_query_text(path.read_text(encoding="utf-8"), path.stem, str(path))
-        out[path.stem] = q
-        short = re.sub(r"^\d+[-_]", "", path.stem)
+    for path in resource_paths("queries", ".rq"):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        with open(path, encoding="utf-8") as fh:
+            q = parse_query_text(fh.read(), stem, path)
+        out[stem] = q
+        short = re.sub(r"^\d+[-_]", "", stem)
         out.setdefault(short, q)
     return out
 
@@ -107,6 +110,8 @@ def resolve_query(spec: str) -> NamedQuery:
         return parse_query_text(spec, "inline")
     if re.match(UPDATE_START, spec, re.IGNORECASE):  # refused by the guard, by name
         return parse_query_text(spec, "inline")
+    from pathlib import Path
+
     path = Path(spec)
     if path.suffix == ".rq" or path.is_file():
         if not path.is_file():
@@ -138,6 +143,8 @@ def typed_params(
             if kind == "document":
                 value = raw if re.match(r"^https?://", raw) else f"{base}doc/{raw}"
             elif kind == "date":
+                from datetime import date
+
                 value = date.fromisoformat(raw).isoformat()
             elif kind == "integer":
                 value = str(int(raw))
@@ -178,8 +185,7 @@ def param_terms(
     return {n: typed_term(k, v) for n, (k, v) in typed_params(query, values, base).items()}
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     variables: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
 
@@ -240,6 +246,8 @@ class RdflibBackend:
         (SPARQL JSON results, N-Triples) carry the terms across."""
         import pyoxigraph as ox
 
+        from .results import graph_answer
+
         result = self._query(text, bindings)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             assert result.graph is not None
@@ -265,6 +273,8 @@ class OxigraphBackend:
     def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer:
         """Any query form: rows, a boolean or (CONSTRUCT/DESCRIBE) sorted triples."""
         import pyoxigraph as ox
+
+        from .results import graph_answer
 
         try:
             result = self.store.query(

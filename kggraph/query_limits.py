@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import DEFAULT_BASE
 from .errors import LimitExceeded, QueryError, StoreError
 from .query import NamedQuery, bind_params
-from .results import Answer
 
 if TYPE_CHECKING:
     from rdflib.term import Node
+
+    from .results import Answer
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ROWS = 100_000
@@ -43,8 +43,7 @@ class QueryStopped(QueryError, LimitExceeded):
     """The query was stopped: over its time or memory limit (its process was killed)."""
 
 
-@dataclass(frozen=True)
-class QueryLimits:
+class QueryLimits(NamedTuple):
     """``timeout`` seconds of wall-clock time (reading the graph files included),
     ``max_rows`` solutions or triples returned, ``memory_mb`` MiB for the child, and
     whether the query may reach the network (SERVICE, FROM <url>, JSON-LD contexts)."""
@@ -55,16 +54,14 @@ class QueryLimits:
     allow_network: bool = False
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where the query runs: graph files, a store directory, or an endpoint URL."""
 
     kind: Literal["graphs", "store", "endpoint"]
     location: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """The answer in the asked format; ``truncated`` when it was cut at ``max_rows``."""
 
     data: bytes

@@ -2,38 +2,51 @@
 
 The limits of :mod:`kggraph.query_limits` (time, memory, rows, no network, the guard) hold
 here too, but the command line does not start a fork server and a worker for one query, nor
-carry the whole answer back through a pipe: this process forks (about a millisecond; no new
-interpreter, no rdflib), the child limits itself, opens the store read-only and writes the
-answer straight into standard output or a temporary file beside ``-o FILE``, and the
-parent waits at most ``timeout`` seconds before killing it. A bundled query is trusted: the
-guard, which parses with rdflib, checks only other queries.
+carry the whole answer back through a pipe: this process forks (no new interpreter, no
+rdflib), the child limits itself, opens the store read-only and writes the answer straight
+into standard output or a temporary file beside ``-o FILE``, and the parent waits at most
+``timeout`` seconds before killing it. A bundled query is trusted: the guard, which parses
+with rdflib, checks only other queries.
 
-The answer is streamed with constant memory: TSV goes out as the engine writes it, cut at
-``max_rows``; the other row formats are cut the same way into a spooled TSV buffer (memory
-up to 64 MiB, then a temporary file) and read back by the writer of the format asked for;
-a table (whose columns are as wide as their widest cell) and graphs are rendered whole.
+A one-document answer waits on the process's start-up more than on the engine (about a
+millisecond), so this process imports only what it uses before the fork (no pyoxigraph:
+the child loads it), and the child opens a store of the current layout without the
+store's writer side (:func:`_open_store`).
+
+The answer is streamed with constant memory: TSV and CSV go out as the engine writes them,
+cut after ``max_rows`` rows (a CSV row ends at a line break outside quotes); the other row
+formats are cut the same way into a spooled TSV buffer (memory up to 64 MiB, then a
+temporary file) and read back by the writer of the format asked for; a table (whose
+columns are as wide as their widest cell) and graphs are rendered whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-import pickle
 import select
-import signal
 import sys
-import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from .errors import KggraphError, QueryError
+from .errors import KggraphError, QueryError, StoreError
 from .query import NamedQuery, bundled_queries, param_terms
 from .query_limits import QueryLimits, QueryStopped
 from .sparql_text import inline_terms
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 SPOOL = 64 * 2**20
+# the child's report when it wrote the answer (rows left out or not); anything else it
+# reports is pickled (an error whole, with its class and attributes)
+_OK = {False: b"ok", True: b"ok, cut"}
+# the layout mark of kggraph.store_layout (a test keeps them equal): a one-document query
+# checks it without importing the store's writer side; a store without it is opened by
+# CorpusStore.open, which says what is wrong
+_STORE = "https://w3id.org/kggraph/store#"
+_LAYOUT_MARK = (_STORE + "bookkeeping", _STORE + "layout", "2")
 
 
 class _Cut(Exception):
@@ -41,37 +54,58 @@ class _Cut(Exception):
 
 
 class _LineCut(io.RawIOBase):
-    """Passes bytes on to ``out`` up to and including the ``lines``-th newline, then stops
-    the writer (``cut`` tells whether anything was left out)."""
+    """Passes bytes on to ``out`` up to and including the ``lines``-th end of a row, then
+    stops the writer at the next byte (``cut`` tells whether anything was left out). Rows
+    end at a newline; with ``quoted``, only at one outside double quotes (CSV, whose cells
+    may hold line breaks)."""
 
-    def __init__(self, out: IO[bytes], lines: int):
+    def __init__(self, out: IO[bytes], lines: int, quoted: bool = False):
         super().__init__()
         self.out, self.left, self.cut = out, lines, False
+        self.quoted, self.inside = quoted, False
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        if self.cut:  # the writer flushing its buffer on the way out
-            return len(chunk)
-        at, n = 0, len(chunk)
-        while self.left and at < n:
-            nl = chunk.find(b"\n", at)
-            if nl < 0:
-                at = n
-                break
-            at = nl + 1
-            self.left -= 1
-        if not self.left and at < n:
+        n = len(chunk)
+        if self.cut or not n:  # the writer flushing its buffer on the way out
+            return n
+        if not self.left:  # a byte after the last row allowed: a row too many
+            self.cut = True
+            raise _Cut
+        if self.quoted and (self.inside or b'"' in chunk):
+            at = self._csv_rows(chunk)
+        elif chunk.count(b"\n") < self.left:
+            self.left -= chunk.count(b"\n")
+            at = n
+        else:
+            at = 0
+            for _ in range(self.left):
+                at = chunk.index(b"\n", at) + 1
+            self.left = 0
+        if at < n:
             self.out.write(chunk[:at])
             self.cut = True
             raise _Cut
         self.out.write(chunk)
-        if not self.left:
-            self.cut = True  # the next byte, if any, is one row too many
-            self.left = -1
         return n
+
+    def _csv_rows(self, chunk: bytes) -> int:
+        """Count the rows ending in ``chunk`` (quotes toggle ``inside``); where the
+        ``left``-th ends, else its length."""
+        at = 0
+        while self.left:
+            nl = chunk.find(b"\n", at)
+            if nl < 0:
+                self.inside ^= chunk.count(b'"', at) % 2 == 1
+                return len(chunk)
+            self.inside ^= chunk.count(b'"', at, nl) % 2 == 1
+            at = nl + 1
+            if not self.inside:
+                self.left -= 1
+        return at
 
 
 def _trusted(query: NamedQuery) -> bool:
@@ -83,6 +117,8 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
     """Write ``answer`` in ``fmt`` to ``out``, at most ``max_rows`` rows; whether it had more."""
     import pyoxigraph as ox
 
+    if isinstance(answer, ox.QuerySolutions) and fmt in ("tsv", "csv"):
+        return _cut_rows(answer, out, max_rows, fmt)  # straight from the engine's writer
     from .results import RESULT_FORMATS, render
 
     if not isinstance(answer, ox.QuerySolutions):
@@ -93,10 +129,10 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
             more = False
         out.write(render(answer, fmt, base))
         return more
-    if fmt == "tsv":
-        return _cut_tsv(answer, out, max_rows)
+    import tempfile
+
     with tempfile.SpooledTemporaryFile(SPOOL) as spool:
-        more = _cut_tsv(answer, spool, max_rows)
+        more = _cut_rows(answer, spool, max_rows, "tsv")
         spool.seek(0)
         rows = ox.parse_query_results(spool, ox.QueryResultsFormat.TSV)
         if fmt in RESULT_FORMATS:
@@ -106,13 +142,18 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
     return more
 
 
-def _cut_tsv(answer: Any, out: IO[bytes], max_rows: int) -> bool:
-    """The solutions as TSV into ``out``, at most ``max_rows``; whether there were more."""
+def _cut_rows(answer: ox.QuerySolutions, out: IO[bytes], max_rows: int, fmt: str) -> bool:
+    """The solutions as TSV or CSV into ``out``, at most ``max_rows``; whether there were
+    more."""
     import pyoxigraph as ox
 
-    cut = _LineCut(out, max_rows + 1)  # the header line, then a line per row
+    as_csv = fmt == "csv"
+    cut = _LineCut(out, max_rows + 1, quoted=as_csv)  # the header line, then one per row
     try:
-        answer.serialize(cut, ox.QueryResultsFormat.TSV)
+        answer.serialize(
+            cut,  # type: ignore[arg-type]
+            ox.QueryResultsFormat.CSV if as_csv else ox.QueryResultsFormat.TSV,
+        )
     except _Cut:
         return True
     except (OSError, ValueError, RuntimeError) as exc:  # Oxigraph's evaluation errors
@@ -120,8 +161,7 @@ def _cut_tsv(answer: Any, out: IO[bytes], max_rows: int) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     store_path: str
     query: NamedQuery
     terms: Mapping[str, str]  # the parameters, written as SPARQL terms
@@ -130,32 +170,60 @@ class _Job:
     limits: QueryLimits
 
 
+def _open_store(path: str) -> Any:
+    """The store at ``path``, read-only, as ``CorpusStore.open`` opens it: a store in the
+    current layout directly, anything else (no store, a store that cannot be opened, an
+    empty store or one of another layout) through ``CorpusStore.open``, which refuses it
+    or opens it and says why."""
+    import pyoxigraph as ox
+
+    if os.path.isdir(path):
+        try:
+            store = ox.Store.read_only(path)
+        except OSError:
+            pass
+        else:
+            book, layout, version = _LAYOUT_MARK
+            graph = ox.NamedNode(book)
+            if ox.Quad(graph, ox.NamedNode(layout), ox.Literal(version), graph) in store:
+                return store
+            del store
+    from .store import CorpusStore
+
+    return CorpusStore.open(path, read_only=True).store
+
+
 def _answer(job: _Job, out: IO[bytes]) -> bool:
     """In the child: check, run and write the query; whether rows were left out."""
-    from .store import CorpusStore, StoreBackend
-
     if not _trusted(job.query):
         from .sparql_guard import check_query
 
         check_query(job.query.text, allow_network=job.limits.allow_network)
-    store = CorpusStore.open(job.store_path, read_only=True)
-    answer = StoreBackend(store).execute(inline_terms(job.query.text, job.terms), {})
+    if job.terms:  # one document: no corpus rows or slices apply to the text written in
+        from .query import OxigraphBackend
+
+        backend = OxigraphBackend(_open_store(job.store_path))
+    else:
+        from .store import CorpusStore, StoreBackend
+
+        backend = StoreBackend(CorpusStore.open(job.store_path, read_only=True))
+    answer = backend.execute(inline_terms(job.query.text, job.terms), {})
     more = write_answer(answer, job.fmt, job.base, job.limits.max_rows, out)
     out.flush()
     return more
 
 
 def _child(job: _Job, out_fd: int, report: int) -> None:
-    from .limited import _die_with_parent, _limit_memory
+    from .self_limits import die_with_parent, limit_memory
 
     limits = job.limits
     try:
-        _die_with_parent()
+        die_with_parent()
         if not limits.allow_network:
             from .offline import go_offline
 
             go_offline()
-        _limit_memory(limits.memory_mb)
+        limit_memory(limits.memory_mb)
         with os.fdopen(out_fd, "wb", closefd=False) as out:
             message: tuple[Any, ...] = ("ok", _answer(job, out))
     except KggraphError as exc:
@@ -168,7 +236,12 @@ def _child(job: _Job, out_fd: int, report: int) -> None:
         message = ("error", f"query failed: {type(exc).__name__}: {exc}")
     try:
         with os.fdopen(report, "wb") as fh:
-            pickle.dump(message, fh)
+            if message[0] == "ok":  # the common case, without importing pickle
+                fh.write(_OK[message[1]])
+            else:
+                import pickle
+
+                pickle.dump(message, fh)
     finally:
         os._exit(0)
 
@@ -194,11 +267,10 @@ def run_store_query(
         except (AttributeError, OSError, ValueError):
             copy = True
     if output or copy:
-        target = Path(output or tempfile.gettempdir()) if output else None
-        folder = target.parent if target else Path(tempfile.gettempdir())
-        folder.mkdir(parents=True, exist_ok=True)
-        name = target.name if target else "kggraph-answer"
-        out_fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        try:
+            out_fd, tmp = _temp_beside(output)
+        except OSError as failed:
+            raise _write_error(output, failed) from failed
     read, write = os.pipe()
     try:
         pid = os.fork()
@@ -209,14 +281,14 @@ def run_store_query(
         message = _wait(pid, read, limits.timeout, query)
     except BaseException:
         if tmp:
-            Path(tmp).unlink(missing_ok=True)
+            _unlink(tmp)
         raise
     finally:
         if tmp:
             os.close(out_fd)
     if message[0] != "ok":
         if tmp:
-            Path(tmp).unlink(missing_ok=True)
+            _unlink(tmp)
         if message[0] == "raise":
             exc: KggraphError = message[1]
             if exc.path is None:
@@ -226,15 +298,58 @@ def run_store_query(
     if tmp and output:
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
+        try:
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, output)
+        except OSError as failed:
+            _unlink(tmp)
+            raise _write_error(output, failed) from failed
     elif tmp:
         with open(tmp, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
-        Path(tmp).unlink(missing_ok=True)
+        _unlink(tmp)
     return bool(message[1])
+
+
+def _temp_beside(output: str | None) -> tuple[int, str]:
+    """A new file, private to this user, beside ``output`` (its folder made if missing) or
+    in the temporary folder: (descriptor, path). What ``tempfile.mkstemp`` does, without
+    importing tempfile (random, shutil …: milliseconds of every ``kggraph query``)."""
+    if output:
+        folder, name = os.path.split(output.rstrip(os.sep) or output)
+        folder = folder or os.curdir
+        os.makedirs(folder, exist_ok=True)
+    else:
+        folder, name = _temp_folder(), "kggraph-answer"
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        path = os.path.join(folder, f".{name}.{os.urandom(6).hex()}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+
+
+def _write_error(output: str | None, exc: OSError) -> StoreError:
+    """What ``atomic_write`` says when the answer cannot be written (exit code 5)."""
+    from pathlib import Path
+
+    from .atomic import _write_error
+
+    return _write_error(Path(output or _temp_folder()), exc, os.path.exists(output or ""))
+
+
+def _temp_folder() -> str:
+    import tempfile  # only when standard output is no file (a test capturing it)
+
+    return tempfile.gettempdir()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _wait(pid: int, read: int, timeout: float, query: NamedQuery) -> tuple[Any, ...]:
@@ -243,6 +358,8 @@ def _wait(pid: int, read: int, timeout: float, query: NamedQuery) -> tuple[Any, 
     with os.fdopen(read, "rb") as fh:
         ready, _, _ = select.select([fh], [], [], timeout)
         if not ready:
+            import signal
+
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             raise QueryStopped(
@@ -253,5 +370,9 @@ def _wait(pid: int, read: int, timeout: float, query: NamedQuery) -> tuple[Any, 
     if not data:
         reason = f"query process ended without a result (status {status})"
         return ("error", reason)
+    if data in _OK.values():
+        return ("ok", data == _OK[True])
+    import pickle
+
     message: tuple[Any, ...] = pickle.loads(data)
     return message

@@ -18,58 +18,21 @@ b'{"head":{},"boolean":false}'
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Union
 
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .formats import BY_EXTENSION, FORMATS, GRAPH_FOR, ROW_FORMATS, output_format
+from .formats import GRAPH_FORMATS as GRAPH_NAMES
 from .prefixes import PREFIXES  # noqa: F401 - also the graph writers' prefixes here
+
+__all__ = ["BY_EXTENSION", "FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "output_format", "render"]
 
 Answer = Union[ox.QuerySolutions, ox.QueryBoolean, list[ox.Triple]]  # noqa: UP007 - runtime alias
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-#: what ``-o FILE`` means when no ``--format`` is given
-BY_EXTENSION = {
-    ".srj": "json",
-    ".json": "json",
-    ".srx": "xml",
-    ".xml": "xml",
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".txt": "table",
-    ".ttl": "turtle",
-    ".nt": "ntriples",
-    ".rdf": "rdfxml",
-    ".jsonld": "jsonld",
-}
-FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
-#: a graph asked for in a rows format: the nearest graph format
-GRAPH_FOR = {"table": "turtle", "json": "jsonld", "xml": "rdfxml"}
-
-
-def output_format(fmt: str | None, path: str | None) -> str:
-    """The format asked for: ``--format``, else the extension of ``-o``, else a table."""
-    if fmt:
-        return fmt
-    if path:
-        suffix = Path(path).suffix.lower()
-        if suffix not in BY_EXTENSION:
-            known = " ".join(BY_EXTENSION)
-            raise QueryError(f"cannot tell the format of {path!r}: give --format or use {known}")
-        return BY_EXTENSION[suffix]
-    return "table"
+RESULT_FORMATS = {name: getattr(ox.QueryResultsFormat, w) for name, w in ROW_FORMATS.items()}
+GRAPH_FORMATS = {name: getattr(ox.RdfFormat, w) for name, w in GRAPH_NAMES.items()}
 
 
 def graph_answer(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

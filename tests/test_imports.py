@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("networkx", "pyshacl", "rdflib", "rdflib.plugins.sparql")
 
@@ -38,3 +39,33 @@ def test_validation_loads_pyshacl_when_it_runs() -> None:
         "assert validate_graph(Graph()).conforms"
     )
     assert loaded_after(code) == ["pyshacl", "rdflib", "rdflib.plugins.sparql"]
+
+
+def test_the_process_of_a_store_query_leaves_the_engine_to_its_child(tmp_path: Path) -> None:
+    """``kggraph query NAME --store S --param doc=ID``: this process parses the command,
+    forks and waits; pyoxigraph and what the child needs load in the child alone, and
+    neither the process nor the child pays for modules a one-document answer does not use
+    (each of these costs every such query milliseconds)."""
+    from kggraph.store import CorpusStore
+
+    store = tmp_path / "store"
+    CorpusStore.open(store).close()
+    out = tmp_path / "a.csv"
+    args = ["query", "askers", "--store", str(store), "--param", "doc=x", "-o", str(out)]
+    code = f"import sys\nfrom kggraph.cli import main\nassert main({args!r}) == 0"
+    light = ("pyoxigraph", "dataclasses", "pathlib", "tempfile", "socket", "threading", "pickle")
+    report = f"import sys; print(sorted(m for m in {(*HEAVY, *light)!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{report}"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert out.read_text(encoding="utf-8") == "doc,docId,asker,name,party,partyLabel\n"
+
+
+def test_help_loads_no_engine() -> None:
+    code = (
+        "import sys\nfrom kggraph.cli import main\nsys.argv = ['kggraph', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "assert 'pyoxigraph' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)

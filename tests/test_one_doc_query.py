@@ -1,0 +1,170 @@
+"""``kggraph query NAME --store S --param doc=ID``, the whole process (issue 11): the same
+rows as Oxigraph gives for the query text with the document written in, cut at
+``--max-rows`` exactly at row ends (CSV cells with line breaks included), the exit codes,
+and no temporary file left behind."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import TEXT
+
+from kggraph import store_layout
+from kggraph.cli import main
+from kggraph.corpus import CorpusBuild
+from kggraph.query import bundled_queries, param_terms
+from kggraph.query_stream import _LAYOUT_MARK, _Cut, _LineCut
+from kggraph.sparql_text import inline_terms
+from kggraph.store import CorpusStore
+
+DOC = "ah-tk-20242025-564"
+DOCS = ("ah-tk-20242025-545.pdf.txt", "ah-tk-20242025-564.pdf.txt")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("one-doc") / "store"
+    CorpusBuild(CorpusStore.open(path), jobs=1).run([TEXT / d for d in DOCS])
+    return path
+
+
+def kggraph(*args: str) -> tuple[int, bytes, str]:
+    """The command as a user runs it, in its own process through the console script's
+    entry: exit code, standard output, standard error."""
+    code = "from kggraph.cli import run; run()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=False)
+    return done.returncode, done.stdout, done.stderr.decode("utf-8")
+
+
+def oxigraph_csv(store: Path, name: str, doc: str) -> bytes:
+    """The bare engine's answer: the query text with the document written in, as CSV."""
+    q = bundled_queries()[name]
+    text = inline_terms(q.text, param_terms(q, {"doc": doc}))
+    result = ox.Store.read_only(str(store)).query(text, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
+
+
+def rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+ONE_DOC = sorted(
+    n
+    for n, q in bundled_queries().items()
+    if n[0].isdigit() and "doc" in (p.name for p in q.params)
+)
+
+
+@pytest.mark.parametrize("name", ONE_DOC)
+def test_each_bundled_query_answers_as_oxigraph_does(
+    store: Path, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "answer.csv"
+    done = kggraph("query", name, "--store", str(store), "--param", f"doc={DOC}", "-o", str(out))
+    assert done == (0, b"", "")
+    assert out.read_bytes() == oxigraph_csv(store, name, DOC)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.csv"]  # no temp file left
+
+
+def test_cut_at_max_rows(store: Path, tmp_path: Path) -> None:
+    full = oxigraph_csv(store, "05-questions-answers", DOC)
+    want = rows(full)
+    assert len(want) > 4
+    out = tmp_path / "cut.csv"
+    args = ("query", "questions-answers", "--store", str(store), "--param", f"doc={DOC}")
+    code, _, err = kggraph(*args, "-o", str(out), "--max-rows", "3")
+    assert code == 4
+    assert "kggraph: stopped at --max-rows 3: the query has more results" in err
+    assert rows(out.read_bytes()) == want[:4]
+    assert kggraph(*args, "-o", str(out), "--max-rows", str(len(want) - 1)) == (0, b"", "")
+    assert out.read_bytes() == full
+
+
+def test_csv_cells_with_line_breaks_are_cut_at_row_ends(store: Path, tmp_path: Path) -> None:
+    q = 'SELECT ?v WHERE { VALUES ?v { "a\\r\\nb" "c\\nd,e" "f\\"g\\nh" "i" } } ORDER BY ?v'
+    out = tmp_path / "cut.csv"
+    code, _, err = kggraph("query", q, "--store", str(store), "--max-rows", "2", "-o", str(out))
+    assert (code, "stopped at --max-rows 2" in err) == (4, True)
+    assert out.read_bytes() == b'v\r\n"a\r\nb"\r\n"c\nd,e"\r\n'
+    assert kggraph("query", q, "--store", str(store), "--max-rows", "4", "-o", str(out))[0] == 0
+    assert rows(out.read_bytes()) == [["v"], ["a\r\nb"], ["c\nd,e"], ['f"g\nh'], ["i"]]
+
+
+def test_exit_codes_and_messages_of_the_whole_process(store: Path, tmp_path: Path) -> None:
+    s = str(store)
+    bad = kggraph("query", "askers", "--store", s, "--param", "who=x")
+    assert bad == (2, b"", "kggraph: error: unknown parameter 'who': query 01-askers takes doc\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = kggraph("query", "askers", "--store", s, "-o", str(blocker / "a.csv"))
+    assert code == 5
+    assert err.startswith(f"kggraph: error: {blocker / 'a.csv'}: cannot write: ")
+    code, _, err = kggraph("query", "askers", "--store", str(tmp_path / "none"), "--param", "doc=x")
+    assert code == 2
+    assert err.startswith(f"kggraph: error: {tmp_path / 'none'}: no store here")
+    answer = kggraph("query", "dates", "--store", s, "--param", f"doc={DOC}", "--format", "csv")
+    assert answer == (0, oxigraph_csv(store, "04-dates", DOC), "")
+
+
+def test_an_older_or_empty_store_is_judged_as_corpus_store_judges_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = ox.Store(str(tmp_path / "old"))
+    doc = ox.NamedNode(f"https://w3id.org/kggraph/id/doc/{DOC}")
+    old.add(ox.Quad(doc, doc, ox.Literal("x")))
+    del old
+    args = ("askers", "--param", f"doc={DOC}", "--format", "csv")
+    assert main(["query", *args, "--store", str(tmp_path / "old")]) == 5
+    assert "was written by an older kggraph" in capsys.readouterr().err
+    ox.Store(str(tmp_path / "empty"))
+    assert main(["query", *args, "--store", str(tmp_path / "empty")]) == 0
+    assert capsys.readouterr().out == "doc,docId,asker,name,party,partyLabel\r\n"
+
+
+def test_the_layout_mark_is_the_stores() -> None:
+    book, layout, version = _LAYOUT_MARK
+    mark = (store_layout.BOOK, store_layout.LAYOUT, store_layout.VERSION)
+    assert (ox.NamedNode(book), ox.NamedNode(layout), ox.Literal(version)) == mark
+
+
+class Chunks(io.BytesIO):
+    """Collects what a cutter passes on."""
+
+
+def feed(cutter: _LineCut, *chunks: bytes) -> bool:
+    """Write ``chunks`` as a serializer would; whether the cutter stopped it."""
+    try:
+        for chunk in chunks:
+            cutter.write(chunk)
+    except _Cut:
+        return True
+    return False
+
+
+def test_a_row_after_the_last_allowed_one_is_noticed_at_a_chunk_boundary() -> None:
+    out = Chunks()
+    # the header and two rows end exactly where the first chunk ends; a third row follows
+    assert feed(_LineCut(out, 3), b"?a\n<x>\n<y>\n", b"<z>\n")
+    assert out.getvalue() == b"?a\n<x>\n<y>\n"
+    out = Chunks()
+    assert not feed(_LineCut(out, 3), b"?a\n<x>\n<y>\n", b"")  # a flush of nothing
+    assert out.getvalue() == b"?a\n<x>\n<y>\n"
+
+
+def test_csv_rows_end_only_outside_quotes() -> None:
+    data = b'a,b\r\n"x\r\ny",1\r\n"q""\n",2\r\nz,3\r\n'
+    for size in (1, 2, 3, 5, 7, len(data)):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        out = Chunks()
+        assert feed(_LineCut(out, 3, quoted=True), *chunks)
+        assert out.getvalue() == b'a,b\r\n"x\r\ny",1\r\n"q""\n",2\r\n'
+        out = Chunks()
+        assert not feed(_LineCut(out, 4, quoted=True), *chunks)
+        assert out.getvalue() == data
