@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import select
 import sys
 from collections.abc import Mapping
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 SPOOL = 64 * 2**20
+# where a CSV cell may start like a formula (``output_safety.FORMULA_START``); a match is
+# then checked cell by cell
+_MAYBE_FORMULA = re.compile(rb'(?:^|,)"?[=+\-@\t\r]', re.MULTILINE)
 # the child's report when it wrote the answer (rows left out or not); anything else it
 # reports is pickled (an error whole, with its class and attributes)
 _OK = {False: b"ok", True: b"ok, cut"}
@@ -59,7 +63,7 @@ class _LineCut(io.RawIOBase):
     end at a newline; with ``quoted``, only at one outside double quotes (CSV, whose cells
     may hold line breaks)."""
 
-    def __init__(self, out: IO[bytes], lines: int, quoted: bool = False):
+    def __init__(self, out: IO[bytes] | io.RawIOBase, lines: int, quoted: bool = False):
         super().__init__()
         self.out, self.left, self.cut = out, lines, False
         self.quoted, self.inside = quoted, False
@@ -93,19 +97,77 @@ class _LineCut(io.RawIOBase):
         return n
 
     def _csv_rows(self, chunk: bytes) -> int:
-        """Count the rows ending in ``chunk`` (quotes toggle ``inside``); where the
-        ``left``-th ends, else its length."""
-        at = 0
-        while self.left:
-            nl = chunk.find(b"\n", at)
-            if nl < 0:
-                self.inside ^= chunk.count(b'"', at) % 2 == 1
-                return len(chunk)
-            self.inside ^= chunk.count(b'"', at, nl) % 2 == 1
-            at = nl + 1
-            if not self.inside:
-                self.left -= 1
-        return at
+        """Count the rows ending in ``chunk``; where the ``left``-th ends, else its length."""
+        parts = chunk.split(b'"')  # outside quotes: every other part, the first if outside
+        ends = sum(p.count(b"\n") for p in parts[1 if self.inside else 0 :: 2])
+        if ends < self.left:  # all of it goes out
+            self.left -= ends
+            self.inside ^= len(parts) % 2 == 0
+            return len(chunk)
+        at, self.inside = _csv_row_ends(chunk, self.inside, self.left)
+        self.left = 0
+        return at[-1]
+
+
+def _csv_row_ends(data: bytes, inside: bool, most: int) -> tuple[list[int], bool]:
+    """Where CSV rows end in ``data`` (just after a line break outside double quotes), up
+    to the ``most``-th, scanning from a start inside quotes or not; and whether the scan
+    ends inside quotes (it stops at the ``most``-th end, else at the end of ``data``)."""
+    ends: list[int] = []
+    at = 0
+    while len(ends) < most:
+        nl = data.find(b"\n", at)
+        if nl < 0:
+            return ends, inside ^ (data.count(b'"', at) % 2 == 1)
+        inside ^= data.count(b'"', at, nl) % 2 == 1
+        at = nl + 1
+        if not inside:
+            ends.append(at)
+    return ends, inside
+
+
+class _SafeCsv(io.RawIOBase):
+    """Passes CSV on to ``out`` whole rows at a time, with formula-like cells neutralised
+    as :func:`~kggraph.output_safety.neutralise_csv` neutralises a whole answer (what
+    ``kggraph query`` writes from graph files): rows without such a cell stay as written."""
+
+    def __init__(self, out: IO[bytes]):
+        super().__init__()
+        self.out, self.header, self.pending = out, b"", b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        rows = self.pending + chunk  # starts at the start of a row: outside quotes
+        done = len(rows)
+        while done:  # the last line break after an even number of quotes ends a row
+            done = rows.rfind(b"\n", 0, done) + 1
+            if rows.count(b'"', 0, done) % 2 == 0:
+                break
+            done -= 1
+        self.pending = rows[done:]
+        if done:
+            self._rows(rows[:done])
+        return len(chunk)
+
+    def flush(self) -> None:
+        if self.pending:  # a last row without its line break (Oxigraph ends every row)
+            self._rows(self.pending)
+            self.pending = b""
+        self.out.flush()
+
+    def _rows(self, rows: bytes) -> None:
+        if not self.header:
+            self.header = rows[: rows.index(b"\n") + 1]  # variable names: never quoted
+            self.out.write(self.header)
+            rows = rows[len(self.header) :]
+        if rows and _MAYBE_FORMULA.search(rows):
+            from .output_safety import neutralise_csv
+
+            rows = neutralise_csv(self.header + rows)[len(self.header) :]
+        self.out.write(rows)
 
 
 def _trusted(query: NamedQuery) -> bool:
@@ -117,8 +179,14 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
     """Write ``answer`` in ``fmt`` to ``out``, at most ``max_rows`` rows; whether it had more."""
     import pyoxigraph as ox
 
-    if isinstance(answer, ox.QuerySolutions) and fmt in ("tsv", "csv"):
+    if isinstance(answer, ox.QuerySolutions) and fmt == "tsv":
         return _cut_rows(answer, out, max_rows, fmt)  # straight from the engine's writer
+    if isinstance(answer, ox.QuerySolutions) and fmt == "csv":
+        safe = _SafeCsv(out)
+        more = _cut_rows(answer, safe, max_rows, fmt)
+        safe.flush()
+        return more
+    from .query_limits import safe_output
     from .results import RESULT_FORMATS, render
 
     if not isinstance(answer, ox.QuerySolutions):
@@ -127,7 +195,7 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
             answer = answer[:max_rows]
         else:
             more = False
-        out.write(render(answer, fmt, base))
+        out.write(safe_output(render(answer, fmt, base), fmt))
         return more
     import tempfile
 
@@ -135,14 +203,16 @@ def write_answer(answer: Any, fmt: str, base: str, max_rows: int, out: IO[bytes]
         more = _cut_rows(answer, spool, max_rows, "tsv")
         spool.seek(0)
         rows = ox.parse_query_results(spool, ox.QueryResultsFormat.TSV)
-        if fmt in RESULT_FORMATS:
+        if fmt in RESULT_FORMATS:  # JSON, XML: nothing a reader would run
             rows.serialize(out, RESULT_FORMATS[fmt])
         else:
-            out.write(render(rows, fmt, base))
+            out.write(safe_output(render(rows, fmt, base), fmt))
     return more
 
 
-def _cut_rows(answer: ox.QuerySolutions, out: IO[bytes], max_rows: int, fmt: str) -> bool:
+def _cut_rows(
+    answer: ox.QuerySolutions, out: IO[bytes] | io.RawIOBase, max_rows: int, fmt: str
+) -> bool:
     """The solutions as TSV or CSV into ``out``, at most ``max_rows``; whether there were
     more."""
     import pyoxigraph as ox

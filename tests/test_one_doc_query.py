@@ -18,8 +18,9 @@ from conftest import TEXT
 from kggraph import store_layout
 from kggraph.cli import main
 from kggraph.corpus import CorpusBuild
+from kggraph.output_safety import neutralise_csv
 from kggraph.query import bundled_queries, param_terms
-from kggraph.query_stream import _LAYOUT_MARK, _Cut, _LineCut
+from kggraph.query_stream import _LAYOUT_MARK, _Cut, _LineCut, _SafeCsv
 from kggraph.sparql_text import inline_terms
 from kggraph.store import CorpusStore
 
@@ -168,3 +169,40 @@ def test_csv_rows_end_only_outside_quotes() -> None:
         out = Chunks()
         assert not feed(_LineCut(out, 4, quoted=True), *chunks)
         assert out.getvalue() == data
+
+
+def test_store_answers_are_as_safe_to_open_as_answers_from_graph_files(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Formula-like CSV cells get a ``'`` and a table shows control characters as escapes,
+    from a store as from graph files (output_safety)."""
+    q = (
+        'SELECT ?v ?w WHERE { VALUES (?v ?w) { ("=HYPERLINK(1)" "-3") ("\x1b[2Jx" "@SUM(1)")'
+        ' ("a,b" "+1") ("ok" "q\\"q") } } ORDER BY ?v'
+    )
+    out = tmp_path / "a.csv"
+    assert main(["query", q, "--store", str(store), "-o", str(out)]) == 0
+    assert out.read_bytes() == (
+        b'v,w\r\n\x1b[2Jx,\'@SUM(1)\r\n\'=HYPERLINK(1),-3\r\n"a,b",+1\r\nok,"q""q"\r\n'
+    )
+    capsys.readouterr()
+    assert main(["query", q, "--store", str(store)]) == 0
+    table = capsys.readouterr().out
+    assert "\x1b" not in table and "\\x1b[2Jx" in table
+    graphs = tmp_path / "g.nt"
+    graphs.write_text("<https://x.org/a> <https://x.org/p> <https://x.org/b> .\n", "utf-8")
+    assert main(["query", q, str(graphs), "-o", str(tmp_path / "g.csv")]) == 0
+    assert (tmp_path / "g.csv").read_bytes() == out.read_bytes()
+
+
+def test_formula_cells_are_neutralised_whatever_the_chunks() -> None:
+    data = b'v,w\r\nok,"x\r\n=y"\r\n=1+2,-3\r\n"@a,b",c\r\nplain,row\r\n'
+    want = neutralise_csv(data)
+    assert want == b'v,w\r\nok,"x\r\n=y"\r\n\'=1+2,-3\r\n"\'@a,b",c\r\nplain,row\r\n'
+    for size in (1, 2, 3, 7, 11, len(data)):
+        out = Chunks()
+        safe = _SafeCsv(out)
+        for i in range(0, len(data), size):
+            safe.write(data[i : i + size])
+        safe.flush()
+        assert out.getvalue() == want
