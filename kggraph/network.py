@@ -24,13 +24,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from .errors import KggraphError
 from .network_types import NETWORK_KINDS, NODE_TYPES, WEB_KINDS  # noqa: F401 - re-exported
-from .query import Backend, Rows, resolve_query, run_query
+from .query import Rows, resolve_query, run_query
+
+if TYPE_CHECKING:
+    from .query import Backend
 
 
 def type_colour(kind: str) -> str:

@@ -23,11 +23,14 @@ from __future__ import annotations
 import _socket  # its constants: `socket` (selectors, enums) costs an offline child ~2 ms
 import contextvars
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from .errors import Refused
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 _scoped: contextvars.ContextVar[bool] = contextvars.ContextVar("kggraph_offline", default=False)
 _state = {"installed": False, "process": False, "namespace": False}

@@ -17,17 +17,19 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections import namedtuple
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import DEFAULT_BASE
 from .errors import QueryError
 from .resources import resource_paths
 from .sparql_text import inline_bindings, typed_term
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
 if TYPE_CHECKING:  # rdflib is imported where it is used: `query --store` runs without it
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
+    from typing import Any, Protocol
 
     from rdflib import Dataset
     from rdflib.term import Node
@@ -39,22 +41,31 @@ PARAM_TYPES = ("document", "iri", "string", "date", "integer")
 UPDATE_START = r"\s*(LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|INSERT|DELETE|WITH)\s"
 
 
-# NamedTuples, not dataclasses: `kggraph query` starts without importing dataclasses (and
-# with it inspect and ast), several milliseconds of every one-document query
-class Param(NamedTuple):
+# named tuples, not dataclasses or typing.NamedTuple: `kggraph query` starts without
+# importing dataclasses (inspect, ast) or typing, milliseconds of every one-document query;
+# the annotations type the fields for mypy
+class Param(namedtuple("Param", "name type required description")):
+    """A parameter a query declares in its header."""
+
+    __slots__ = ()
     name: str
     type: str
     required: bool
     description: str
 
 
-class NamedQuery(NamedTuple):
+class NamedQuery(
+    namedtuple("NamedQuery", "name title description params text path", defaults=[None])
+):
+    """A query with what its header says."""
+
+    __slots__ = ()
     name: str
     title: str
     description: str
     params: tuple[Param, ...]
     text: str
-    path: str | None = None
+    path: str | None
 
 
 def parse_query_text(text: str, name: str, path: str | None = None) -> NamedQuery:
@@ -185,15 +196,20 @@ def param_terms(
     return {n: typed_term(k, v) for n, (k, v) in typed_params(query, values, base).items()}
 
 
-class Rows(NamedTuple):
+class Rows(namedtuple("Rows", "variables rows")):
+    """A SELECT answer's variables and rows, as lexical values."""
+
+    __slots__ = ()
     variables: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
 
 
-class Backend(Protocol):
-    def select(self, text: str, bindings: Mapping[str, Node]) -> Rows: ...
+if TYPE_CHECKING:
 
-    def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer: ...
+    class Backend(Protocol):
+        def select(self, text: str, bindings: Mapping[str, Node]) -> Rows: ...
+
+        def execute(self, text: str, bindings: Mapping[str, Node]) -> Answer: ...
 
 
 def _lexical(term: Any) -> str | None:

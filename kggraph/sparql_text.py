@@ -21,12 +21,13 @@ gets a ``VALUES`` block opening its WHERE group instead (``bind_values``):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from .errors import QueryError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rdflib.term import Node
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -35,15 +36,14 @@ _IRI_BAD = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # what may stand before the WHERE group's "{": strings, IRIs and comments are skipped whole
-_TOKENS = re.compile(
+_TOKENS = (  # a pattern only: compiled as part of _BODY
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n]*"
-    r"|\{",
-    re.DOTALL,
+    r"|\{"
 )
 
 
@@ -138,7 +138,7 @@ def _values_block(text: str, terms: Mapping[str, str]) -> str:
 
 # inside the WHERE group: the same skipped tokens, braces, variables and SELECT (a subquery)
 _BODY = re.compile(
-    _TOKENS.pattern[: -len(r"|\{")] + r"|[{}]|[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)|(?i:\bSELECT\b)",
+    _TOKENS[: -len(r"|\{")] + r"|[{}]|[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*)|(?i:\bSELECT\b)",
     re.DOTALL,
 )
 
