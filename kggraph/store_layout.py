@@ -88,7 +88,12 @@ def pack(text: str) -> list[ox.Literal]:
 
 def unpack(literals: Iterator[object]) -> str:
     """The text of ``pack``'s literals (in any order)."""
-    parts = sorted((int(n), part) for n, _, part in (lexical(x).partition(":") for x in literals))
+    return unpack_text(lexical(x) for x in literals)
+
+
+def unpack_text(values: Iterable[str]) -> str:
+    """The text of ``pack``'s literals given by their values ("0:…", in any order)."""
+    parts = sorted((int(n), part) for n, _, part in (v.partition(":") for v in values))
     data = "".join(part for _, part in parts)
     return zlib.decompress(base64.b64decode(data)).decode("utf-8") if data else ""
 
