@@ -188,6 +188,7 @@ class CorpusBuild:
     ) -> Progress:
         inputs = list(inputs)
         self.pruned: list[str] = []  # removed, or with dry_run what would be
+        self.refreshed = 0  # unchanged documents whose precomputed rows were computed again
         if self.prune:
             _check_prune_inputs(inputs)
         paths = [str(p) for p in expand_inputs(inputs)]
@@ -237,6 +238,8 @@ class CorpusBuild:
             else:
                 self._parallel(todo, jobs, progress)
             self._write(progress)
+            if self.store is not None:  # unchanged documents, bundled queries changed
+                self.refreshed = self.store.refresh_rows(self.store.stale_rows())
             if self.prune and self.store is not None:
                 self._prune(progress)
         finally:

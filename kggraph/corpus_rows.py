@@ -27,6 +27,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
+from .corpus_local import local_answer, local_predicate, local_quads, local_queries
 from .store_layout import BOOK, DOCUMENT, STORE, lexical, pack, unpack_text
 
 #: bundled queries whose corpus answer is the answers of each document on its own graph
@@ -54,11 +55,11 @@ def _predicate(name: str, text: str) -> ox.NamedNode:
     return ox.NamedNode(f"{STORE}rows/{name}/{digest}")
 
 
-def _queries() -> dict[str, str]:
+def _queries(names: Iterable[str] = PER_DOCUMENT) -> dict[str, str]:
     from .query import bundled_queries
 
     queries = bundled_queries()
-    return {name: queries[name].text for name in PER_DOCUMENT if name in queries}
+    return {name: queries[name].text for name in names if name in queries}
 
 
 _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
@@ -72,12 +73,30 @@ def _identifier(triples: list[ox.Triple], doc: ox.NamedNode) -> str:
     return doc.value.rsplit("/", 1)[-1]
 
 
-def _rows(triples: list[ox.Triple], doc: ox.NamedNode, texts: dict[str, str]) -> dict[str, str]:
-    """Each query's rows (TSV) on the document's graph alone, laid out as the corpus store
-    was before (the graph named, and as the default graph)."""
+def current_predicates() -> list[ox.NamedNode]:
+    """Where the rows and local triples of the bundled queries as they are now are filed:
+    a document without one of them has rows of older query texts (or none)."""
+    texts = _queries()
+    preds = [_predicate(name, text) for name, text in texts.items()]
+    shared = _queries(local_queries())
+    preds += [local_predicate(n, local_queries()[n], t) for n, t in shared.items()]
+    return preds
+
+
+def _alone(triples: list[ox.Triple], doc: ox.NamedNode) -> ox.Store:
+    """The document's graph alone, laid out as the corpus store was before (the graph
+    named, and as the default graph)."""
     st = ox.Store()
     st.extend(ox.Quad(t.subject, t.predicate, t.object, doc) for t in triples)
     st.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return st
+
+
+def _rows(
+    triples: list[ox.Triple], doc: ox.NamedNode, texts: dict[str, str], st: ox.Store | None = None
+) -> dict[str, str]:
+    """Each query's rows (TSV) on the document's graph alone."""
+    st = st or _alone(triples, doc)
     out = {}
     for name, text in texts.items():
         result = st.query(text)
@@ -87,31 +106,39 @@ def _rows(triples: list[ox.Triple], doc: ox.NamedNode, texts: dict[str, str]) ->
 
 
 def document_rows(triples: Iterable[ox.Triple], doc: ox.NamedNode) -> bytes:
-    """The rows of every ``PER_DOCUMENT`` query for one document, as N-Quads to store."""
+    """The rows of every ``PER_DOCUMENT`` query and the local triples of every query of
+    :mod:`kggraph.corpus_local` for one document, as N-Quads to store."""
     triples = list(triples)
     texts = _queries()
+    st = _alone(triples, doc)
     node = rows_node(doc.value)
     quads = [
         ox.Quad(node, DOCUMENT, ox.Literal(doc.value), ROWS),
         ox.Quad(node, ORDER, ox.Literal(_identifier(triples, doc)), ROWS),
     ]
-    for name, tsv in _rows(triples, doc, texts).items():
+    for name, tsv in _rows(triples, doc, texts, st).items():
         pred = _predicate(name, texts[name])
         quads += [ox.Quad(node, pred, part, ROWS) for part in pack(tsv)]
+    quads += local_quads(st, node, _queries(local_queries()))
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def _blocks(store: ox.Store, name: str, text: str) -> list[str] | None:
-    """The packed rows of every built document, in the order of their identifiers; None
-    unless every document has rows for this text of the query.
+def _built(store: ox.Store) -> int:
+    """How many documents the store holds."""
+    built = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {BOOK} {{ ?r {DOCUMENT} ?d }} }}")
+    assert isinstance(built, ox.QuerySolutions)
+    return int(lexical(next(built)["n"]))
+
+
+def packed(store: ox.Store, predicate: ox.NamedNode) -> list[str] | None:
+    """The packed texts filed under ``predicate`` for every built document, in the order of
+    their identifiers; None unless every document has one.
 
     One query, answered and written as TSV by Oxigraph, sorted here: reading the records
     quad by quad made a Python object of every term (about 15 µs a quad, 3.6 s for 80,000
     documents), and Oxigraph's ORDER BY on them took longer still."""
-    built = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {BOOK} {{ ?r {DOCUMENT} ?d }} }}")
-    assert isinstance(built, ox.QuerySolutions)
-    count = int(lexical(next(built)["n"]))
-    pattern = f"?s {ORDER} ?k ; {_predicate(name, text)} ?part"
+    count = _built(store)
+    pattern = f"?s {ORDER} ?k ; {predicate} ?part"
     found = store.query(f"SELECT ?k ?s ?part {{ GRAPH {ROWS} {{ {pattern} }} }}")
     assert isinstance(found, ox.QuerySolutions)
     data = found.serialize(format=ox.QueryResultsFormat.TSV) or b""
@@ -180,7 +207,7 @@ def corpus_answer(
     store has no rows for this text; None for another query."""
     if name not in PER_DOCUMENT:
         return None
-    stored = _blocks(store, name, text)
+    stored = packed(store, _predicate(name, text))
     if stored is not None:
         blocks: Iterable[tuple[str, str]] = (("", rows) for rows in stored)
     else:
@@ -234,3 +261,14 @@ def _merged(blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
     for sol in solutions:
         out.append("\t".join("" if sol[v] is None else str(sol[v]) for v in variables))
     return _solutions(("\n".join(out) + "\n").encode())
+
+
+def joined_answer(store: ox.Store, name: str, text: str) -> ox.QuerySolutions | None:
+    """The whole-corpus answer of query ``name`` (of text ``text``) from the documents'
+    local triples (:mod:`kggraph.corpus_local`); None when it has no local query or a
+    document has no local triples for these texts."""
+    local = local_queries().get(name)
+    if local is None:
+        return None
+    blobs = packed(store, local_predicate(name, local, text))
+    return None if blobs is None else local_answer(store, text, blobs)

@@ -30,7 +30,16 @@ import pyoxigraph as ox
 from . import DEFAULT_BASE
 from . import store_layout as layout
 from .atomic import atomic_stream
-from .corpus_rows import PER_DOCUMENT, ROWS, corpus_answer, document_rows, rows_node
+from .corpus_local import local_queries
+from .corpus_rows import (
+    PER_DOCUMENT,
+    ROWS,
+    corpus_answer,
+    current_predicates,
+    document_rows,
+    joined_answer,
+    rows_node,
+)
 from .errors import InputError, StoreError
 from .prefixes import PREFIXES
 from .query import OxigraphBackend
@@ -284,6 +293,39 @@ class CorpusStore:
                 return True
         return False
 
+    def stale_rows(self) -> list[str]:
+        """Documents whose precomputed rows (:mod:`kggraph.corpus_rows`) are missing or
+        were computed for other texts of the bundled queries."""
+        preds = current_predicates()
+        values = " ".join(str(p) for p in preds)
+        found = self.store.query(
+            f"SELECT ?s WHERE {{ GRAPH {ROWS} {{ ?s ?p ?x VALUES ?p {{ {values} }} }} }}"
+            f" GROUP BY ?s HAVING (COUNT(DISTINCT ?p) = {len(preds)})"
+        )
+        assert isinstance(found, ox.QuerySolutions)
+        data = found.serialize(format=ox.QueryResultsFormat.TSV) or b""
+        fresh = set(data.decode("utf-8").split("\n")[1:])
+        return [d for d in self.documents() if str(rows_node(d)) not in fresh]
+
+    def refresh_rows(self, docs: Iterable[str], batch: int = 500) -> int:
+        """Compute the rows of ``docs`` again from their graphs as stored (no parsing), a
+        batch of documents per write; returns how many. Rows are derived data: a document
+        whose new rows did not reach the store is answered from its graph meanwhile."""
+        todo, done = list(docs), 0
+        for i in range(0, len(todo), batch):
+            part = todo[i : i + batch]
+            data = b"".join(document_rows([q.triple for q in self.quads(d)], _iri(d)) for d in part)
+            drop = " ;\n".join(
+                f"DELETE WHERE {{ GRAPH {ROWS} {{ {rows_node(d)} ?p ?o }} }}" for d in part
+            )
+            try:
+                self.store.update(drop)
+                self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+            except (SyntaxError, OSError, ValueError) as exc:
+                raise StoreError(f"cannot store the documents' rows: {exc}") from exc
+            done += len(part)
+        return done
+
     def flush(self) -> None:
         if not self.read_only and self.path:
             try:
@@ -365,6 +407,10 @@ class StoreBackend(OxigraphBackend):
         the store; None for any other query text."""
         name = _bundled(PER_DOCUMENT).get(text)
         answer = corpus_answer(self.store, name, text, self._documents) if name else None
+        if answer is not None:
+            return answer
+        name = _bundled(tuple(local_queries())).get(text)
+        answer = joined_answer(self.store, name, text) if name else None
         if answer is not None:
             return answer
         if text in _bundled(SLICED):

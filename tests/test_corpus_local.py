@@ -1,0 +1,97 @@
+"""Whole-corpus answers of 01–03 and 06 from the documents' local triples and the merged
+descriptions of the nodes they name (kggraph/corpus_local.py): the same rows as the query
+on the store, stale rows found and computed again without parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kggraph.corpus import CorpusBuild
+from kggraph.corpus_local import local_queries
+from kggraph.corpus_rows import ROWS, joined_answer, rows_node
+from kggraph.query import bundled_queries
+from kggraph.store import CorpusStore, StoreBackend
+
+TEXT = Path(__file__).parent / "fixtures" / "text"
+#: rows of each query over the 64 text fixtures (the same from the store's own evaluation)
+ROWS_OF = {"01-askers": 85, "02-addressees": 65, "03-answerer": 36, "06-laws": 82}
+DOC = "https://w3id.org/kggraph/id/doc/ah-tk-20242025-564"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("local") / "store"
+    store = CorpusStore.open(path)
+    CorpusBuild(store, jobs=1).run([TEXT])
+    store.close()
+    return path
+
+
+def _tsv(answer: ox.QuerySolutions | None) -> list[str]:
+    assert answer is not None
+    return (answer.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode().splitlines()
+
+
+def test_local_answers_are_the_stores_own(built: Path) -> None:
+    store = CorpusStore.open(built, read_only=True)
+    assert sorted(local_queries()) == sorted(ROWS_OF)
+    for name, rows in ROWS_OF.items():
+        text = bundled_queries()[name].text
+        local = _tsv(joined_answer(store.store, name, text))
+        own = _tsv(store.store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
+        assert local == own, name
+        assert len(local) - 1 == rows, name
+    # a row of 06-laws as the document says it: article 3.17 of the Wft, answers 9-14 of -609
+    laws = _tsv(joined_answer(store.store, "06-laws", bundled_queries()["06-laws"].text))
+    id_ = "https://w3id.org/kggraph/id/"
+    assert (
+        f'<{id_}doc/ah-tk-20242025-609>\t"ah-tk-20242025-609"\t<{id_}law/BWBR0020368>\t'
+        f'"Wet op het financieel toezicht"@nl\t"BWBR0020368"\t<{id_}article/BWBR0020368-3-17>'
+        f'\t"3.17"\t<{id_}answer/ah-tk-20242025-609-6>\t"Antwoord vraag 9-14"@nl\t'
+        '"Wet financieel toezicht"'
+    ) in laws
+
+
+def test_every_document_describes_the_nodes_it_references(built: Path) -> None:
+    """What 06-laws' local query rests on: a document types every node it references."""
+    store = CorpusStore.open(built, read_only=True)
+    refs = {ox.NamedNode(p) for p in ("http://purl.org/dc/terms/references",)}
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    checked = 0
+    for doc in store.documents():
+        triples = [q.triple for q in store.quads(doc)]
+        typed = {t.subject for t in triples if t.predicate == rdf_type}
+        named = {t.object for t in triples if t.predicate in refs}
+        assert named <= typed, (doc, sorted(map(str, named - typed))[:3])
+        checked += len(named)
+    assert checked > 300
+
+
+def test_stale_rows_are_found_and_computed_again_from_the_stored_graphs(
+    built: Path, tmp_path: Path
+) -> None:
+    store = CorpusStore.open(built, read_only=True)
+    text = bundled_queries()["06-laws"].text
+    before = _tsv(joined_answer(store.store, "06-laws", text))
+    store.close()
+    copy = tmp_path / "store"
+    import shutil
+
+    shutil.copytree(built, copy)
+    store = CorpusStore.open(copy)
+    assert store.stale_rows() == []
+    node = rows_node(DOC)
+    store.store.update(f"DELETE WHERE {{ GRAPH {ROWS} {{ {node} ?p ?o }} }}")
+    assert store.stale_rows() == [DOC]
+    # no local triples for one document: answered from the store, the same rows
+    assert joined_answer(store.store, "06-laws", text) is None
+    assert _tsv(StoreBackend(store).execute(text, {})) == before  # type: ignore[arg-type]
+    # an unchanged build computes them again from the stored graph, parsing nothing
+    build = CorpusBuild(store, jobs=1)
+    progress = build.run([TEXT])
+    assert (build.refreshed, progress.built_count, len(build.todo)) == (1, 0, 0)
+    assert store.stale_rows() == []
+    assert _tsv(joined_answer(store.store, "06-laws", text)) == before
