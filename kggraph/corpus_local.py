@@ -1,40 +1,47 @@
 """Whole-corpus answers of queries that join documents with shared nodes, from triples each
 document set aside when it was built.
 
-01-askers, 02-addressees, 03-answerer and 06-laws read a few facts of each document (who
-asked, which law a mention names …) and the merged description of a few shared nodes
-(people, posts, ministries, parties, laws, articles: hundreds, however large the corpus). On
-the on-disk store their joins read every term from RocksDB (7–20 µs a probe, 165 s for
-06-laws over 80,000 documents). Instead, at build time each document runs the query's
-*local* CONSTRUCT (``queries/local/NAME.rq``) on its own graph — the triples of the document
-and of its own nodes that the query can match — and the store keeps them, packed, in the
-graph ``ROWS`` beside the document's rows (:mod:`kggraph.corpus_rows`). The corpus answer
-loads every document's local triples into an in-memory store, adds the merged description
-(the predicates the query names, and ``rdf:type``) of every node they name but do not
-describe, and of the nodes those name, read from the store in one lookup per round, and
-runs the query itself, unchanged, there.
+01-askers … 08-external-sources read a few facts of each document (who asked, which law a
+mention names, which sources it cites …) and the description of the shared nodes those
+name (people, posts, parties, laws, motions, sources). On the on-disk store their joins
+read every term from RocksDB (7–20 µs a probe: 165 s for 06-laws over 80,000 documents).
+Instead, when a document is built, its graph answers the query's *local* CONSTRUCT
+(``queries/local/NAME.rq``: the triples of the document and of its own nodes that the
+query can match), and the document's *view* of every shared node those name — its triples
+about the node with a predicate the query names or ``rdf:type``, and so on for the nodes
+these name — is set aside with them, packed, in the graph ``ROWS`` beside the document's
+rows (:mod:`kggraph.corpus_rows`).
 
-That is the query on the RDF merge as long as (1) only a document describes its own nodes
-and what its local query reads of the document node itself (citing documents name a
-document by its identifier, the same one), and (2) a document describes every node it
-references (the local query of 06-laws keeps a law the document types as a law).
-tests/test_same_rows.py compares these answers with the merge for the fixtures and 1,000
-synthetic documents. Local triples are filed under a digest of the local query and the
-query: when either changes, or a document has none, the answer comes from the store.
+The corpus answer loads every document's local triples and views into an in-memory store
+and runs the query itself, unchanged, there. A view stands for the node's description in
+the store when the document is the only one that describes the node (the store's notes
+record every document that says something about a shared node); for any other node named —
+described by several documents (a party, a ministry, a law), or named by one and
+described by another — the description is read from the store (its merge), in one
+lookup per round. That is the query on the RDF merge as long as only a document describes
+its own nodes, and what its local query reads of the document node itself (citing
+documents name a document by the same identifier). tests/test_same_rows.py and
+tests/test_corpus_local.py compare these answers with the merge. Local triples are filed
+under a digest of the local query and the query: when either changes, or a document has
+none, the answer comes from the store (an unchanged build computes them again).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import cache
 
 import pyoxigraph as ox
 
 from .query_slice import RDF_TYPE, named_iris
-from .store_layout import STORE, pack
+from .store_layout import BOOK, DESCRIBED_IN, STORE, note, pack
 
-#: IRIs per lookup of shared nodes' descriptions (the query text stays a few hundred kB)
+#: IRIs per lookup in the store (the query text stays a few hundred kB)
 BATCH = 5_000
+#: the line between a document's local triples and its views (an N-Triples comment)
+VIEWS = "#views\n"
+_TYPE = ox.NamedNode(RDF_TYPE)
 
 
 @cache
@@ -52,9 +59,35 @@ def local_predicate(name: str, local: str, text: str) -> ox.NamedNode:
     return ox.NamedNode(f"{STORE}local/{name}/{digest}")
 
 
+@cache
+def _predicates(text: str) -> frozenset[str]:
+    return frozenset(named_iris(text) | {RDF_TYPE})
+
+
+def _views(st: ox.Store, local: list[ox.Triple], predicates: frozenset[str]) -> list[ox.Triple]:
+    """The document's triples about the nodes ``local`` names but does not describe, with
+    one of ``predicates``, and so on for the nodes those name."""
+    described = {t.subject for t in local}
+    named = {o for t in local if isinstance(o := t.object, ox.NamedNode) and t.predicate != _TYPE}
+    named -= described
+    out: list[ox.Triple] = []
+    seen: set[ox.NamedNode] = set()
+    while named:
+        seen |= named
+        more: set[ox.NamedNode] = set()
+        for node in sorted(named, key=str):
+            for q in st.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+                if q.predicate.value in predicates:
+                    out.append(q.triple)
+                    if isinstance(q.object, ox.NamedNode) and q.predicate != _TYPE:
+                        more.add(q.object)
+        named = more - seen - described
+    return out
+
+
 def local_quads(st: ox.Store, node: ox.NamedNode, texts: dict[str, str]) -> list[ox.Quad]:
-    """The packed local triples of every local query, run on ``st`` (one document's graph
-    as its default graph), as quads about ``node`` in ``graph``; ``texts`` maps each
+    """The packed local triples and views of every local query, run on ``st`` (one
+    document's graph as its default graph), as quads about ``node``; ``texts`` maps each
     bundled query's name to its text."""
     from .corpus_rows import ROWS
 
@@ -64,47 +97,84 @@ def local_quads(st: ox.Store, node: ox.NamedNode, texts: dict[str, str]) -> list
             continue
         found = st.query(local)
         assert isinstance(found, ox.QueryTriples)
-        data = (found.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        triples = list(found)
+        views = _views(st, triples, _predicates(texts[name]))
+        data = _nt(triples) + VIEWS + _nt(views)
         pred = local_predicate(name, local, texts[name])
         quads += [ox.Quad(node, pred, part, ROWS) for part in pack(data)]
     return quads
 
 
-_SHARED = """SELECT DISTINCT ?o WHERE {{
-  ?s ?p ?o . FILTER (isIRI(?o) && ?p != <{type}>) FILTER NOT EXISTS {{ ?o ?q ?x }}
+def _nt(triples: Iterable[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def _iris(store: ox.Store, query: str) -> set[str]:
+    found = store.query(query)
+    assert isinstance(found, ox.QuerySolutions)
+    return {s[0].value for s in found}
+
+
+_UNDESCRIBED = f"""SELECT DISTINCT ?o WHERE {{
+  ?s ?p ?o . FILTER (isIRI(?o) && ?p != <{RDF_TYPE}>) FILTER NOT EXISTS {{ ?o ?q ?x }}
 }}"""
 
 
-def _named(mem: ox.Store) -> set[str]:
-    """The IRIs that triples in ``mem`` name (not as a class) and none describes."""
-    found = mem.query(_SHARED.format(type=RDF_TYPE))
-    assert isinstance(found, ox.QuerySolutions)
-    return {s["o"].value for s in found}
+def _described_by(store: ox.Store, nodes: set[str], more_than: int) -> set[str]:
+    """Those of ``nodes`` that more than ``more_than`` documents describe."""
+    out: set[str] = set()
+    by_note = {note(n).value: n for n in nodes}
+    todo = sorted(by_note)
+    for i in range(0, len(todo), BATCH):
+        values = " ".join(f"<{n}>" for n in todo[i : i + BATCH])
+        out |= _iris(
+            store,
+            f"SELECT ?note WHERE {{ VALUES ?note {{ {values} }} "
+            f"GRAPH {BOOK} {{ ?note {DESCRIBED_IN} ?d }} }} "
+            f"GROUP BY ?note HAVING (COUNT(*) > {more_than})",
+        )
+    return {by_note[n] for n in out}
+
+
+def _fetch(store: ox.Store, mem: ox.Store, nodes: set[str], predicates: frozenset[str]) -> None:
+    """Add the store's description of ``nodes`` (``predicates`` only) to ``mem``."""
+    # VALUES of the predicates too would make Oxigraph probe every pair (38 s for 2,000
+    # nodes, against 0.24 s with a filter)
+    allowed = ", ".join(f"<{p}>" for p in sorted(predicates))
+    todo = sorted(nodes)
+    for i in range(0, len(todo), BATCH):
+        values = " ".join(f"<{n}>" for n in todo[i : i + BATCH])
+        found = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+            f"?s ?p ?o FILTER (?p IN ({allowed})) }}",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(found, ox.QueryTriples)
+        data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            mem.load(data, ox.RdfFormat.N_TRIPLES)
 
 
 def local_answer(store: ox.Store, text: str, blobs: list[str]) -> ox.QuerySolutions:
-    """Query ``text`` over the documents' local triples ``blobs`` (N-Triples) and the
-    merged descriptions in ``store`` of the nodes they name."""
+    """Query ``text`` over the documents' local triples and views ``blobs``, with the
+    store's description of every node a view cannot stand for."""
+    local, views = [], []
+    for blob in blobs:
+        mine, _, seen_by_me = blob.partition(VIEWS)
+        local.append(mine)
+        views.append(seen_by_me)
     mem = ox.Store()
-    mem.load("".join(blobs).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
-    predicates = " ".join(f"<{p}>" for p in sorted(named_iris(text) | {RDF_TYPE}))
-    seen: set[str] = set()
-    frontier = _named(mem)
-    while frontier:
-        seen |= frontier
-        todo = sorted(frontier)
-        for i in range(0, len(todo), BATCH):
-            nodes = " ".join(f"<{n}>" for n in todo[i : i + BATCH])
-            found = store.query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {nodes} }} "
-                f"VALUES ?p {{ {predicates} }} ?s ?p ?o }}",
-                use_default_graph_as_union=True,
-            )
-            assert isinstance(found, ox.QueryTriples)
-            data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-            if data:
-                mem.load(data, ox.RdfFormat.N_TRIPLES)
-        frontier = _named(mem) - seen
+    mem.load("".join(views).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    viewed = _iris(mem, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+    mem.load("".join(local).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    bare = _iris(mem, _UNDESCRIBED)  # named, described by no document's view
+    predicates = _predicates(text)
+    fetch = _described_by(store, viewed, 1) | _described_by(store, bare, 0)
+    done = viewed | bare
+    while fetch:
+        _fetch(store, mem, fetch, predicates)
+        done |= fetch
+        fetch = _iris(mem, _UNDESCRIBED) - done
     result = mem.query(text)
     assert isinstance(result, ox.QuerySolutions)
     return result
