@@ -245,22 +245,23 @@ def _solutions(data: bytes | IO[bytes]) -> ox.QuerySolutions:
 
 
 def _merged(blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
-    """Every document's rows, each once, ordered by their first ``keys`` columns."""
+    """Every document's rows, each once, ordered by the values of their first ``keys``
+    columns (sorted as TSV lines: no term of them made a Python object)."""
     header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
     lines = {line for _, tsv in blocks for line in tsv.split("\n")[1:] if line}
-    data = (header + "\n" + "\n".join(lines) + "\n").encode()
-    parsed = _solutions(data)
-    variables = [v.value for v in parsed.variables]
-    solutions = list(parsed)
 
-    def key(sol: ox.QuerySolution) -> tuple[str, ...]:
-        return tuple("" if sol[v] is None else lexical(sol[v]) for v in variables[:keys])
+    def key(line: str) -> tuple[str, ...]:
+        return tuple(_value(cell) for cell in line.split("\t", keys)[:keys])
 
-    solutions.sort(key=key)
-    out = [header]
-    for sol in solutions:
-        out.append("\t".join("" if sol[v] is None else str(sol[v]) for v in variables))
-    return _solutions(("\n".join(out) + "\n").encode())
+    data = "\n".join([header, *sorted(lines, key=key)]) + "\n"
+    return _solutions(data.encode())
+
+
+def _value(cell: str) -> str:
+    """The value of a term as SPARQL TSV writes it (an IRI's, a literal's lexical form)."""
+    if cell.startswith("<"):
+        return cell[1:-1]
+    return tsv_string(cell) if cell.startswith('"') else cell
 
 
 def joined_answer(store: ox.Store, name: str, text: str) -> ox.QuerySolutions | None:
