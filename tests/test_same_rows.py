@@ -70,7 +70,13 @@ def _path(finding: list[Any]) -> list[Any]:
 
 
 def _verdicts(v: dict[str, Any]) -> dict[str, Any]:
-    return {k: {**x, "findings": sorted(_path(f) for f in x["findings"])} for k, x in v.items()}
+    def order(f: list[Any]) -> list[str]:  # a finding may lack a path or a value (None)
+        return ["" if x is None else str(x) for x in f]
+
+    return {
+        k: {**x, "findings": sorted((_path(f) for f in x["findings"]), key=order)}
+        for k, x in v.items()
+    }
 
 
 def test_shape_fixtures_keep_their_verdicts() -> None:
