@@ -131,26 +131,44 @@ def _built(store: ox.Store) -> int:
 
 
 def packed(store: ox.Store, predicate: ox.NamedNode) -> list[str] | None:
-    """The packed texts filed under ``predicate`` for every built document, in the order of
-    their identifiers; None unless every document has one.
+    """The packed texts filed under ``predicate`` for every built document (in no
+    particular order); None unless every document has one.
 
-    One query, answered and written as TSV by Oxigraph, sorted here: reading the records
-    quad by quad made a Python object of every term (about 15 µs a quad, 3.6 s for 80,000
-    documents), and Oxigraph's ORDER BY on them took longer still."""
+    One query, answered and written as TSV by Oxigraph: reading the records quad by quad
+    made a Python object of every term (about 15 µs a quad, 3.6 s for 80,000 documents)."""
     count = _built(store)
-    pattern = f"?s {ORDER} ?k ; {predicate} ?part"
-    found = store.query(f"SELECT ?k ?s ?part {{ GRAPH {ROWS} {{ {pattern} }} }}")
+    found = store.query(f"SELECT ?s ?part {{ GRAPH {ROWS} {{ ?s {predicate} ?part }} }}")
     assert isinstance(found, ox.QuerySolutions)
     data = found.serialize(format=ox.QueryResultsFormat.TSV) or b""
-    parts: dict[tuple[str, str], list[str]] = {}
+    parts: dict[str, list[str]] = {}
     for line in data.decode("utf-8").split("\n")[1:]:
         if line:
-            key, subject, part = line.split("\t")
-            # "n:base64" needs no unescaping; the order key may
-            parts.setdefault((tsv_string(key), subject), []).append(part[1:-1])
+            subject, _, part = line.partition("\t")
+            parts.setdefault(subject, []).append(part[1:-1])  # "n:base64": nothing escaped
     if not count or len(parts) != count:
         return None
-    return [unpack_text(parts[k]) for k in sorted(parts)]
+    return [unpack_text(p) for p in parts.values()]
+
+
+_ORDER_BY = re.compile(r"ORDER\s+BY\s+(?:ASC\s*\(\s*)?\?(\w+)", re.IGNORECASE)
+
+
+def _in_order(blocks: list[str], text: str) -> list[str]:
+    """Documents' rows in the order of the query's first ORDER BY variable (every
+    ``PER_DOCUMENT`` query orders by the document's identifier first): each block by the
+    value of that column in its first row."""
+    found = _ORDER_BY.search(text)
+    header = next((b.split("\n", 1)[0].split("\t") for b in blocks), [])
+    if found is None or f"?{found.group(1)}" not in header:
+        return blocks
+    column = header.index(f"?{found.group(1)}")
+
+    def key(block: str) -> tuple[str, str]:
+        first = block.split("\n", 2)[1] if block.count("\n") > 1 else ""
+        cells = first.split("\t")
+        return (_value(cells[column]) if len(cells) > column else "", first)
+
+    return sorted(blocks, key=key)
 
 
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
@@ -209,7 +227,7 @@ def corpus_answer(
         return None
     stored = packed(store, _predicate(name, text))
     if stored is not None:
-        blocks: Iterable[tuple[str, str]] = (("", rows) for rows in stored)
+        blocks: Iterable[tuple[str, str]] = (("", rows) for rows in _in_order(stored, text))
     else:
         blocks = sorted(
             (_identifier(triples, doc), _rows(triples, doc, {name: text})[name])
@@ -246,12 +264,13 @@ def _solutions(data: bytes | IO[bytes]) -> ox.QuerySolutions:
 
 def _merged(blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
     """Every document's rows, each once, ordered by the values of their first ``keys``
-    columns (sorted as TSV lines: no term of them made a Python object)."""
+    columns (sorted as TSV lines: no term of them made a Python object), rows that tie in
+    the order of their text (a set's order changed from one run to the next)."""
     header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
     lines = {line for _, tsv in blocks for line in tsv.split("\n")[1:] if line}
 
-    def key(line: str) -> tuple[str, ...]:
-        return tuple(_value(cell) for cell in line.split("\t", keys)[:keys])
+    def key(line: str) -> tuple[str, ...]:  # ties by the whole line: the same every run
+        return (*(_value(cell) for cell in line.split("\t", keys)[:keys]), line)
 
     data = "\n".join([header, *sorted(lines, key=key)]) + "\n"
     return _solutions(data.encode())
