@@ -29,12 +29,13 @@ none, the answer comes from the store (an unchanged build computes them again).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from functools import cache
 
 import pyoxigraph as ox
 
-from .query_slice import RDF_TYPE, named_iris
+from .query_slice import PREFIX_LINE, RDF_TYPE, named_iris
 from .store_layout import BOOK, DESCRIBED_IN, STORE, note, pack
 
 #: IRIs per lookup in the store (the query text stays a few hundred kB)
@@ -118,6 +119,37 @@ def _iris(store: ox.Store, query: str) -> set[str]:
 _UNDESCRIBED = f"""SELECT DISTINCT ?o WHERE {{
   ?s ?p ?o . FILTER (isIRI(?o) && ?p != <{RDF_TYPE}>) FILTER NOT EXISTS {{ ?o ?q ?x }}
 }}"""
+_FOLLOW = re.compile(r"^#\s*follow:(.*)$", re.MULTILINE)
+
+
+def follows(local: str) -> list[str] | None:
+    r"""The predicates (full IRIs) that a local query's ``# follow:`` line names: the
+    query reads the description of a node the store's description of a shared node names
+    through one of these, and through no other (None: no such line, follow them all).
+
+    >>> follows("PREFIX org: <http://www.w3.org/ns/org#>\n# follow: org:postIn\nASK {}")
+    ['http://www.w3.org/ns/org#postIn']
+    >>> follows("# follow: nothing\nASK {}"), follows("ASK {}")
+    ([], None)
+    """
+    found = _FOLLOW.search(local)
+    if found is None:
+        return None
+    prefixes = {p or "": iri for p, iri in PREFIX_LINE.findall(local)}
+    out = []
+    for name in found.group(1).split():
+        if name != "nothing":
+            prefix, _, rest = name.partition(":")
+            out.append(name[1:-1] if name.startswith("<") else prefixes[prefix] + rest)
+    return sorted(out)
+
+
+def _undescribed(follow: list[str] | None) -> str:
+    """Named nodes nothing in the store describes (through ``follow`` only, if given)."""
+    if follow is None:
+        return _UNDESCRIBED
+    allowed = ", ".join(f"<{p}>" for p in follow) or "<urn:nothing>"
+    return _UNDESCRIBED.replace("?s ?p ?o .", f"?s ?p ?o . FILTER (?p IN ({allowed}))")
 
 
 def _described_by(store: ox.Store, nodes: set[str], more_than: int) -> set[str]:
@@ -155,9 +187,12 @@ def _fetch(store: ox.Store, mem: ox.Store, nodes: set[str], predicates: frozense
             mem.load(data, ox.RdfFormat.N_TRIPLES)
 
 
-def local_answer(store: ox.Store, text: str, blobs: list[str]) -> ox.QuerySolutions:
+def local_answer(
+    store: ox.Store, text: str, blobs: list[str], follow: list[str] | None = None
+) -> ox.QuerySolutions:
     """Query ``text`` over the documents' local triples and views ``blobs``, with the
-    store's description of every node a view cannot stand for."""
+    store's description of every node a view cannot stand for, and of the nodes those
+    name through ``follow`` (:func:`follows`)."""
     local, views = [], []
     for blob in blobs:
         mine, _, seen_by_me = blob.partition(VIEWS)
@@ -174,7 +209,7 @@ def local_answer(store: ox.Store, text: str, blobs: list[str]) -> ox.QuerySoluti
     while fetch:
         _fetch(store, mem, fetch, predicates)
         done |= fetch
-        fetch = _iris(mem, _UNDESCRIBED) - done
+        fetch = _iris(mem, _undescribed(follow)) - done
     result = mem.query(text)
     assert isinstance(result, ox.QuerySolutions)
     return result

@@ -27,7 +27,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from .corpus_local import local_answer, local_predicate, local_quads, local_queries
+from .corpus_local import follows, local_answer, local_predicate, local_quads, local_queries
 from .store_layout import BOOK, DOCUMENT, STORE, lexical, pack, unpack_text
 
 #: bundled queries whose corpus answer is the answers of each document on its own graph
@@ -291,4 +291,4 @@ def joined_answer(store: ox.Store, name: str, text: str) -> ox.QuerySolutions | 
     if local is None:
         return None
     blobs = packed(store, local_predicate(name, local, text))
-    return None if blobs is None else local_answer(store, text, blobs)
+    return None if blobs is None else local_answer(store, text, blobs, follows(local))

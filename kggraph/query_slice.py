@@ -29,7 +29,7 @@ SLICED = (
     "09-parliamentary-documents",
     "citation_edges",
 )
-_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+PREFIX_LINE = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _IRI = re.compile(r"<([^<>\"{}|^`\\\s]+)>")
 _NAME = re.compile(r"(?<![\w?$])([A-Za-z][\w.-]*)?:([A-Za-z_][\w-]*)")
 
@@ -42,7 +42,7 @@ def named_iris(text: str) -> set[str]:
     ['https://schema.org/', 'https://schema.org/name', 'https://x.org/C']
     """
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    prefixes = {p or "": iri for p, iri in _PREFIX.findall(body)}
+    prefixes = {p or "": iri for p, iri in PREFIX_LINE.findall(body)}
     out = set(_IRI.findall(body))
     for prefix, local in _NAME.findall(body):
         if (prefix or "") in prefixes:

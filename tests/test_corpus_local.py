@@ -25,6 +25,8 @@ ROWS_OF = {
     "06-laws": 117,
     "07-motions": 33,
     "08-external-sources": 88,
+    "09-parliamentary-documents": 82,
+    "citation_edges": 452,
 }
 DOC = "https://w3id.org/kggraph/id/doc/ah-tk-20242025-564"
 
@@ -63,19 +65,25 @@ def test_local_answers_are_the_stores_own(built: Path) -> None:
     ) in laws
 
 
-#: the classes a document gives every node of an IRI kind it cites (kggraph/rdf.py), which
-#: the local queries of 06-laws, 07-motions and 08-external-sources rest on
+#: the classes a document gives every node it cites, by the start of the node's IRI
+#: (kggraph/rdf.py), which the local queries of 06-laws, 07, 08 and 09 rest on
+ID = "https://w3id.org/kggraph/id/"
 FAMILIES = {
-    "law": {"http://data.europa.eu/eli/ontology#LegalResource"},
-    "kamerstuk": {"https://w3id.org/kggraph/ontology#Kamerstuk"},
-    "web": {f"https://schema.org/{c}" for c in ("NewsArticle", "Report", "WebPage")},
+    f"{ID}law/": {"http://data.europa.eu/eli/ontology#LegalResource"},
+    f"{ID}kamerstuk/": {"https://w3id.org/kggraph/ontology#Kamerstuk"},
+    f"{ID}web/": {f"https://schema.org/{c}" for c in ("NewsArticle", "Report", "WebPage")},
+    f"{ID}doc/ah-": {"https://w3id.org/kggraph/ontology#AanhangselItem"},
+    f"{ID}publication/": {
+        f"https://w3id.org/kggraph/ontology#{c}" for c in ("Staatscourant", "Staatsblad")
+    },
 }
 
 
-def test_every_document_types_what_it_cites_by_the_kind_of_its_iri(built: Path) -> None:
+def test_every_document_types_what_it_cites_by_the_start_of_its_iri(built: Path) -> None:
     store = CorpusStore.open(built, read_only=True)
     cites = {
         ox.NamedNode("http://purl.org/dc/terms/references"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
         ox.NamedNode("https://w3id.org/kggraph/ontology#mentions"),
     }
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -88,11 +96,11 @@ def test_every_document_types_what_it_cites_by_the_kind_of_its_iri(built: Path) 
                 types.setdefault(t.subject.value, set()).add(t.object.value)
         for t in triples:
             if t.predicate in cites and isinstance(t.object, ox.NamedNode):
-                kind = t.object.value.removeprefix("https://w3id.org/kggraph/id/").split("/")[0]
-                if kind in FAMILIES:
-                    assert types.get(t.object.value, set()) & FAMILIES[kind], (doc, t.object)
-                    seen[kind] += 1
-    assert min(seen.values()) > 20, seen
+                for start, classes in FAMILIES.items():
+                    if t.object.value.startswith(start):
+                        assert types.get(t.object.value, set()) & classes, (doc, t.object)
+                        seen[start] += 1
+    assert min(seen.values()) >= 3, seen
 
 
 def test_stale_rows_are_found_and_computed_again_from_the_stored_graphs(
