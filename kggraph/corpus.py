@@ -239,6 +239,7 @@ class CorpusBuild:
                 self._parallel(todo, jobs, progress)
             self._write(progress)
             if self.store is not None:  # unchanged documents, bundled queries changed
+                self.store.mark_several()  # once, for a store built before the marks
                 self.refreshed = self.store.refresh_rows(self.store.stale_rows())
             if self.prune and self.store is not None:
                 self._prune(progress)

@@ -36,7 +36,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from .query_slice import PREFIX_LINE, RDF_TYPE, named_iris
-from .store_layout import BOOK, DESCRIBED_IN, STORE, note, pack
+from .store_layout import BOOK, DESCRIBED_IN, SEVERAL, SEVERAL_MARKED, STORE, TRUE, note, pack
 
 #: IRIs per lookup in the store (the query text stays a few hundred kB)
 BATCH = 5_000
@@ -116,8 +116,9 @@ def _iris(store: ox.Store, query: str) -> set[str]:
     return {s[0].value for s in found}
 
 
-_UNDESCRIBED = f"""SELECT DISTINCT ?o WHERE {{
-  ?s ?p ?o . FILTER (isIRI(?o) && ?p != <{RDF_TYPE}>) FILTER NOT EXISTS {{ ?o ?q ?x }}
+_UNDESCRIBED = f"""SELECT ?o WHERE {{
+  {{ SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER (isIRI(?o) && ?p != <{RDF_TYPE}>) }} }}
+  FILTER NOT EXISTS {{ ?o ?q ?x }}
 }}"""
 _FOLLOW = re.compile(r"^#\s*follow:(.*)$", re.MULTILINE)
 
@@ -149,7 +150,22 @@ def _undescribed(follow: list[str] | None) -> str:
     if follow is None:
         return _UNDESCRIBED
     allowed = ", ".join(f"<{p}>" for p in follow) or "<urn:nothing>"
-    return _UNDESCRIBED.replace("?s ?p ?o .", f"?s ?p ?o . FILTER (?p IN ({allowed}))")
+    return _UNDESCRIBED.replace("?s ?p ?o .", f"?s ?p ?o . FILTER (?p IN ({allowed}))", 1)
+
+
+#: in a store whose notes are marked when a second document describes their node
+MARKED = ox.Quad(BOOK, SEVERAL_MARKED, TRUE, BOOK)
+
+
+def several(store: ox.Store) -> set[str] | None:
+    """The notes of the shared nodes that more than one document describes (or did: a
+    mark stays); None for a store that does not mark them."""
+    if MARKED not in store:
+        return None
+    found = store.query(f"SELECT ?n WHERE {{ GRAPH {BOOK} {{ ?n {SEVERAL} ?x }} }}")
+    assert isinstance(found, ox.QuerySolutions)
+    data = found.serialize(format=ox.QueryResultsFormat.TSV) or b""
+    return {line[1:-1] for line in data.decode("utf-8").split("\n")[1:] if line}
 
 
 def _described_by(store: ox.Store, nodes: set[str], more_than: int) -> set[str]:
@@ -204,12 +220,17 @@ def local_answer(
     mem.load("".join(local).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
     bare = _iris(mem, _UNDESCRIBED)  # named, described by no document's view
     predicates = _predicates(text)
-    fetch = _described_by(store, viewed, 1) | _described_by(store, bare, 0)
+    marked = several(store)
+    if marked is None:
+        fetch = _described_by(store, viewed, 1)
+    else:
+        fetch = {n for n in viewed if note(n).value in marked}
+    fetch |= _described_by(store, bare, 0)
     done = viewed | bare
     while fetch:
         _fetch(store, mem, fetch, predicates)
         done |= fetch
-        fetch = _iris(mem, _undescribed(follow)) - done
+        fetch = _iris(mem, _undescribed(follow)) - done if follow != [] else set()
     result = mem.query(text)
     assert isinstance(result, ox.QuerySolutions)
     return result

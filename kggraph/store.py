@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from . import DEFAULT_BASE
 from . import store_layout as layout
 from .atomic import atomic_stream
+from .corpus_local import MARKED as _MARKED
 from .corpus_local import local_queries
 from .corpus_rows import (
     PER_DOCUMENT,
@@ -102,6 +103,7 @@ class CorpusStore:
         if next(iter(self.store.quads_for_pattern(None, None, None)), None) is None:
             if not self.read_only:
                 self.store.add(ox.Quad(layout.BOOK, layout.LAYOUT, layout.VERSION, layout.BOOK))
+                self.store.add(_MARKED)
             return
         if ox.Quad(layout.BOOK, layout.LAYOUT, layout.VERSION, layout.BOOK) not in self.store:
             raise StoreError(
@@ -200,11 +202,43 @@ class CorpusStore:
 
     # --- writing ---------------------------------------------------------------------
 
+    def mark_several(self) -> None:
+        """Mark every note that more than one document describes, once for a store built
+        before the marks: afterwards the writer keeps them."""
+        if _MARKED in self.store:
+            return
+        book, described = layout.BOOK, layout.DESCRIBED_IN
+        self.store.update(
+            f"INSERT {{ GRAPH {book} {{ ?n {layout.SEVERAL} {layout.TRUE} }} }} WHERE {{ "
+            f"{{ SELECT ?n WHERE {{ GRAPH {book} {{ ?n {described} ?d }} }} "
+            f"GROUP BY ?n HAVING (COUNT(*) > 1) }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {book} {{ {_MARKED.triple} }} }}"
+        )
+
+    def _several_marks(self, layouts: list[layout.Layout]) -> bytes:
+        """The marks that storing ``layouts`` adds: a node they describe that another
+        document describes already, or two of them."""
+        marks: set[str] = set()
+        by: dict[str, str] = {}
+        for lay in layouts:
+            for n in lay.described:
+                if by.setdefault(n, lay.doc) != lay.doc or self._described_elsewhere(n, lay.doc):
+                    marks.add(n)
+        quads = [ox.Quad(layout.note(n), layout.SEVERAL, layout.TRUE, layout.BOOK) for n in marks]
+        return ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
+
+    def _described_elsewhere(self, node: str, doc: str) -> bool:
+        name = ox.Literal(doc)
+        notes = self.store.quads_for_pattern(layout.note(node), layout.DESCRIBED_IN, None)
+        return any(q.object != name for q in notes)
+
     def add(self, layouts: Iterable[layout.Layout]) -> None:
         """Write documents that are not in the store yet, all in one atomic bulk load."""
+        layouts = list(layouts)
         data = b"".join(lay.nquads for lay in layouts)
         if not data:
             return
+        data += self._several_marks(layouts)
         try:
             self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
         except (SyntaxError, OSError, ValueError) as exc:
@@ -224,14 +258,15 @@ class CorpusStore:
         """Store one laid-out document, replacing what the store held for it, in one
         transaction (a new document: one atomic load)."""
         name = _iri(lay.doc)
+        marks = self._several_marks([lay])
         if not self._has(name):
             try:
-                self.store.load(lay.nquads, ox.RdfFormat.N_QUADS)
+                self.store.load(lay.nquads + marks, ox.RdfFormat.N_QUADS)
             except (SyntaxError, OSError, ValueError) as exc:
                 raise StoreError(f"cannot store {lay.doc}: {exc}{KEPT}") from exc
             return
         keep = set(ox.parse(lay.shared, ox.RdfFormat.N_TRIPLES))
-        self._update(name, keep, lay.nquads)
+        self._update(name, keep, lay.nquads + marks)
 
     def remove(self, doc: str) -> None:
         """Remove ``doc`` and the shared triples no other document says (one transaction)."""

@@ -58,6 +58,11 @@ SOURCE = ox.NamedNode(STORE + "source")
 ASSERTS = ox.NamedNode(STORE + "asserts")
 # a shared node's note (``note``): the IRI of each document that describes it
 DESCRIBED_IN = ox.NamedNode(STORE + "describedIn")
+# … and a mark once a second document describes it (kept when one goes: a mark may be
+# stale in that direction only); BOOK → SEVERAL_MARKED: every such note is marked
+SEVERAL = ox.NamedNode(STORE + "describedBySeveral")
+SEVERAL_MARKED = ox.NamedNode(STORE + "severalMarked")
+TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
 def _key(kind: str, iri: str) -> ox.NamedNode:

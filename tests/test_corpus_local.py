@@ -128,3 +128,47 @@ def test_stale_rows_are_found_and_computed_again_from_the_stored_graphs(
     assert (build.refreshed, progress.built_count, len(build.todo)) == (1, 0, 0)
     assert store.stale_rows() == []
     assert _tsv(joined_answer(store.store, "06-laws", text)) == before
+
+
+def _several_by_count(store: CorpusStore) -> set[str]:
+    from kggraph.store_layout import BOOK, DESCRIBED_IN
+
+    found = store.store.query(
+        f"SELECT ?n WHERE {{ GRAPH {BOOK} {{ ?n {DESCRIBED_IN} ?d }} }} "
+        "GROUP BY ?n HAVING (COUNT(*) > 1)"
+    )
+    assert isinstance(found, ox.QuerySolutions)
+    return {s["n"].value for s in found}  # type: ignore[union-attr]
+
+
+def test_the_writer_marks_every_node_that_several_documents_describe(
+    built: Path, tmp_path: Path
+) -> None:
+    from kggraph.corpus_local import MARKED, several
+    from kggraph.store_layout import note
+
+    store = CorpusStore.open(built, read_only=True)
+    marked = several(store.store)
+    assert marked == _several_by_count(store)
+    # the motion that -564 and -610 both cite, and the SP, which many documents name
+    assert {note(f"{ID}kamerstuk/kst-33529-1219").value, note(f"{ID}party/sp").value} <= marked
+    store.close()
+    copy = tmp_path / "store"
+    import shutil
+
+    shutil.copytree(built, copy)
+    store = CorpusStore.open(copy)
+    text = bundled_queries()["01-askers"].text
+    before = _tsv(joined_answer(store.store, "01-askers", text))
+    # a store built before the marks: answered by counting the documents in the notes
+    store.store.update(
+        "DELETE WHERE { GRAPH ?g { ?n <https://w3id.org/kggraph/store#describedBySeveral> ?x } }"
+    )
+    store.store.remove(MARKED)
+    assert several(store.store) is None
+    assert _tsv(joined_answer(store.store, "01-askers", text)) == before
+    store.mark_several()
+    assert several(store.store) == marked
+    # a mark outlives a document that goes: a stale mark only makes the answer read more
+    store.remove(DOC)
+    assert several(store.store) == marked >= _several_by_count(store)
