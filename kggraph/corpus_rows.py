@@ -14,7 +14,10 @@ cites it), every document's rows merged, each once, in the query's order.
 
 Rows are filed under a digest of the query's text: when a query changes (or a document was
 stored without rows), the answer is computed the same way, document by document, from the
-documents' graphs as stored — correct, only slower — until the documents are built again.
+documents' graphs as stored — correct, only slower — until the next build computes them
+again from the stored graphs (``CorpusStore.refresh_rows``). The same graph holds each
+document's local triples of the queries that join documents with shared nodes
+(:mod:`kggraph.corpus_local`).
 """
 
 from __future__ import annotations
