@@ -158,8 +158,8 @@ MARKED = ox.Quad(BOOK, SEVERAL_MARKED, TRUE, BOOK)
 
 
 def several(store: ox.Store) -> set[str] | None:
-    """The notes of the shared nodes that more than one document describes (or did: a
-    mark stays); None for a store that does not mark them."""
+    """The notes of the shared nodes that more than one document describes; None for a
+    store that does not mark them (built before the marks, until a build marks it)."""
     if MARKED not in store:
         return None
     found = store.query(f"SELECT ?n WHERE {{ GRAPH {BOOK} {{ ?n {SEVERAL} ?x }} }}")

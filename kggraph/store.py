@@ -305,6 +305,14 @@ class CorpusStore:
                 for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)
             ]
             steps.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        if described:  # a node that one document describes no longer is not marked
+            book, notes = layout.BOOK, " ".join(str(layout.note(n)) for n in sorted(described))
+            steps.append(
+                f"DELETE {{ GRAPH {book} {{ ?n {layout.SEVERAL} ?x }} }} WHERE {{ "
+                f"VALUES ?n {{ {notes} }} GRAPH {book} {{ ?n {layout.SEVERAL} ?x }} "
+                f"FILTER NOT EXISTS {{ GRAPH {book} {{ ?n {layout.DESCRIBED_IN} ?a , ?b "
+                "FILTER (?a != ?b) } } }"
+            )
         try:
             self.store.update(" ;\n".join(steps))
         except (SyntaxError, OSError) as exc:

@@ -58,8 +58,8 @@ SOURCE = ox.NamedNode(STORE + "source")
 ASSERTS = ox.NamedNode(STORE + "asserts")
 # a shared node's note (``note``): the IRI of each document that describes it
 DESCRIBED_IN = ox.NamedNode(STORE + "describedIn")
-# … and a mark once a second document describes it (kept when one goes: a mark may be
-# stale in that direction only); BOOK → SEVERAL_MARKED: every such note is marked
+# … and a mark while more than one document describes it; BOOK → SEVERAL_MARKED: the
+# store keeps these marks (a store built before them has none)
 SEVERAL = ox.NamedNode(STORE + "describedBySeveral")
 SEVERAL_MARKED = ox.NamedNode(STORE + "severalMarked")
 TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))

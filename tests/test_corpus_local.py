@@ -169,6 +169,7 @@ def test_the_writer_marks_every_node_that_several_documents_describe(
     assert _tsv(joined_answer(store.store, "01-askers", text)) == before
     store.mark_several()
     assert several(store.store) == marked
-    # a mark outlives a document that goes: a stale mark only makes the answer read more
+    # a document goes (or is replaced): the nodes it alone shared with one other lose their mark
     store.remove(DOC)
-    assert several(store.store) == marked >= _several_by_count(store)
+    after = several(store.store)
+    assert after == _several_by_count(store) and after < marked

@@ -174,7 +174,9 @@ def test_the_union_of_the_graphs_is_the_merge_of_the_documents_each_triple_once(
     store.remove(a)
     store.remove(b)
     assert merged(store) == set() and store.documents() == []
-    assert [q.subject for q in store.store] == [layout.BOOK]  # only the layout's version
+    # only the layout's version, and that the store marks shared nodes' notes
+    assert {q.predicate for q in store.store} == {layout.LAYOUT, layout.SEVERAL_MARKED}
+    assert {q.subject for q in store.store} == {layout.BOOK}
 
 
 def test_a_shared_triple_stays_while_any_document_says_it(
