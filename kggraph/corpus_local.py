@@ -42,6 +42,8 @@ from .store_layout import BOOK, DESCRIBED_IN, SEVERAL, SEVERAL_MARKED, STORE, TR
 BATCH = 5_000
 #: the line between a document's local triples and its views (an N-Triples comment)
 VIEWS = "#views\n"
+CHUNK = 8_000_000  # characters of N-Triples loaded at a time
+_SUBJECT = re.compile(r"^<([^>]*)>", re.MULTILINE)  # of an N-Triples line (views: IRIs)
 _TYPE = ox.NamedNode(RDF_TYPE)
 
 
@@ -203,21 +205,38 @@ def _fetch(store: ox.Store, mem: ox.Store, nodes: set[str], predicates: frozense
             mem.load(data, ox.RdfFormat.N_TRIPLES)
 
 
+def _load(mem: ox.Store, blobs: Iterable[str]) -> set[str]:
+    """Load the documents' local triples and views into ``mem``, a few megabytes at a
+    time (the texts of 80,000 documents at once took more than the query's 2 GiB); returns
+    the nodes the views describe."""
+    viewed: set[str] = set()
+    chunk: list[str] = []
+    size = 0
+    for blob in blobs:
+        chunk.append(blob)
+        size += len(blob)
+        if size > CHUNK:
+            viewed |= _load_chunk(mem, chunk)
+            chunk, size = [], 0
+    return viewed | _load_chunk(mem, chunk)
+
+
+def _load_chunk(mem: ox.Store, blobs: list[str]) -> set[str]:
+    views = "".join(blob.partition(VIEWS)[2] for blob in blobs)
+    data = "".join(blob.partition(VIEWS)[0] for blob in blobs) + views
+    if data:
+        mem.load(data.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    return set(_SUBJECT.findall(views))
+
+
 def local_answer(
-    store: ox.Store, text: str, blobs: list[str], follow: list[str] | None = None
+    store: ox.Store, text: str, blobs: Iterable[str], follow: list[str] | None = None
 ) -> ox.QuerySolutions:
     """Query ``text`` over the documents' local triples and views ``blobs``, with the
     store's description of every node a view cannot stand for, and of the nodes those
     name through ``follow`` (:func:`follows`)."""
-    local, views = [], []
-    for blob in blobs:
-        mine, _, seen_by_me = blob.partition(VIEWS)
-        local.append(mine)
-        views.append(seen_by_me)
     mem = ox.Store()
-    mem.load("".join(views).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
-    viewed = _iris(mem, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
-    mem.load("".join(local).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    viewed = _load(mem, blobs)
     bare = _iris(mem, _UNDESCRIBED)  # named, described by no document's view
     predicates = _predicates(text)
     marked = several(store)

@@ -26,7 +26,6 @@ ROWS_OF = {
     "07-motions": 33,
     "08-external-sources": 88,
     "09-parliamentary-documents": 82,
-    "citation_edges": 452,
 }
 DOC = "https://w3id.org/kggraph/id/doc/ah-tk-20242025-564"
 
