@@ -1,9 +1,12 @@
 """Incremental, parallel corpus builds into the store (and, optionally, a remote endpoint).
 
 The parent process walks the inputs, hashes each file and skips those whose content hash
-the store already holds; the rest go to worker processes (``jobs``), each of which loads
-the shapes and lexicon once and returns each document laid out for the store
-(:mod:`kggraph.store_layout`: the quads to add, as N-Quads). The parent writes new
+the store already holds; the rest are built ``jobs`` at a time in limited child processes
+(:mod:`kggraph.limited`: time, memory, no network), forked from a fork server that has
+imported the pipeline, loaded the lexicon and harvested the shapes once
+(:mod:`kggraph.build_preload`); each returns its documents laid out for the store
+(:mod:`kggraph.store_layout`: the quads to add, as N-Quads) straight to the parent, where a
+thread per job waits for it. The parent writes new
 documents with Oxigraph's bulk loader, ``batch`` at a time (one atomic load each), and a
 replaced document in its own transaction, as results arrive, with a bounded number in
 flight, so memory does not grow with the corpus and a run killed at any point leaves whole
@@ -15,18 +18,15 @@ True
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
+from . import DEFAULT_BASE
 from .errors import KggraphError, Refused, UnreachableError
-from .lexicon import DEFAULT_BASE
 from .pipeline import DocumentResult, Failure, content_hash, expand_inputs
 from .progress import Progress
 from .store import CorpusStore
@@ -59,46 +59,24 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm(base: str, validate: bool, parent: int | None = None) -> None:
-    """Worker initialiser: load the lexicon and the shapes once per process; with
-    ``parent``, exit as soon as that process is gone (a killed build leaves no workers)."""
-    from .lexicon import load_lexicon
-    from .validate import harvested_shapes
+def _warm() -> None:
+    """Before the first document: the documents are built in limited children forked from
+    this process's fork server, which imports the pipeline, loads the lexicon and harvests
+    the shapes once (:mod:`kggraph.build_preload`), so that each fresh child starts warm."""
+    from .limited import preload
 
-    if parent is not None:
-        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
-    load_lexicon()
-    if validate:
-        harvested_shapes()
+    preload("kggraph.build_preload")
 
 
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs: a zombie (killed, not yet reaped) counts as gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel whether the pid exists
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-
-
-def _watch(parent: int) -> None:
-    while _alive(parent):
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> list[Built] | Failure:
-    """Build the documents of one file (in a worker): one for nearly every file, one per
-    Aanhangsel item for a page that prints several. The work runs in a limited child
-    (time, memory, no network: :func:`kggraph.pipeline.process_items`); every error
-    becomes a Failure with its reason."""
-    from .limited import run_limited
+def build_one(
+    path: str, base: str = DEFAULT_BASE, validate: bool = True, *, keep_idle: int = 0
+) -> list[Built] | Failure:
+    """Build the documents of one file: one for nearly every file, one per Aanhangsel item
+    for a page that prints several. The work runs in a limited child (time, memory, no
+    network: :func:`kggraph.pipeline.process_items`), kept for the next file while it
+    behaves (at most ``keep_idle`` idle ones; 0: the default); every error becomes a
+    Failure with its reason."""
+    from .limited import MAX_IDLE_WORKERS, run_limited
     from .pipeline import DOCUMENT_MEMORY_MB, DOCUMENT_TIMEOUT, DocumentTooLarge
 
     try:
@@ -110,6 +88,7 @@ def build_one(path: str, base: str = DEFAULT_BASE, validate: bool = True) -> lis
             memory_mb=DOCUMENT_MEMORY_MB,
             error=DocumentTooLarge,
             what="building the document",
+            keep_idle=keep_idle or MAX_IDLE_WORKERS,
         )
     except KggraphError as exc:
         return Failure(path, exc.reason if exc.path else str(exc))
@@ -163,11 +142,7 @@ Remove = Callable[[str], None]
 
 @dataclass
 class CorpusBuild:
-    """Settings of one build run; ``run`` does the work and returns the progress counts.
-
-    Workers are started with ``forkserver`` and import the main module: a script that
-    calls ``run`` with ``jobs > 1`` must do so under ``if __name__ == "__main__":``.
-    """
+    """Settings of one build run; ``run`` does the work and returns the progress counts."""
 
     store: CorpusStore | None
     jobs: int = 0  # 0: default_jobs()
@@ -231,8 +206,8 @@ class CorpusBuild:
             return progress
         jobs = self.jobs or default_jobs()
         try:
+            _warm()
             if jobs == 1 or len(todo) <= 1:
-                _warm(self.base, self.validate)
                 for path in todo:
                     self._take(progress, build_one(path, self.base, self.validate))
             else:
@@ -264,40 +239,26 @@ class CorpusBuild:
         return out
 
     def _parallel(self, todo: list[str], jobs: int, progress: Progress) -> None:
-        """Build in worker processes, at most ``4 × jobs`` documents in flight."""
+        """Build ``jobs`` documents at a time, at most ``4 × jobs`` in flight: a thread
+        per job hands each file to a limited child (:func:`build_one`) and waits for its
+        bytes, which come straight to this process, the writer."""
         window = jobs * 4
-        pending = list(reversed(todo))
-        retried: set[str] = set()
-        ctx = multiprocessing.get_context("forkserver")
-        while pending:
-            with ProcessPoolExecutor(
-                jobs,
-                mp_context=ctx,
-                initializer=_warm,
-                initargs=(self.base, self.validate, os.getpid()),
-            ) as pool:
-                inflight: dict[Future[list[Built] | Failure], str] = {}
-                broken = False
-                while (pending and not broken) or inflight:
-                    while pending and not broken and len(inflight) < window:
-                        path = pending.pop()
-                        inflight[pool.submit(build_one, path, self.base, self.validate)] = path
-                    done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        path = inflight.pop(fut)
-                        try:
-                            result = fut.result()
-                        except BrokenProcessPool:
-                            # a worker died (a crash, the OOM killer): every document in
-                            # flight is lost; each gets one more try in a fresh pool
-                            broken = True
-                            if path in retried:
-                                self._fail(progress, path, "worker process died building it")
-                            else:
-                                retried.add(path)
-                                pending.append(path)
-                            continue
-                        self._take(progress, result)
+        pending = iter(todo)
+        inflight: set[Future[list[Built] | Failure]] = set()
+        pool = ThreadPoolExecutor(jobs, thread_name_prefix="kggraph-build")
+        try:
+            while True:
+                for path in islice(pending, window - len(inflight)):
+                    inflight.add(
+                        pool.submit(build_one, path, self.base, self.validate, keep_idle=jobs)
+                    )
+                if not inflight:
+                    return
+                done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    self._take(progress, fut.result())
+        finally:  # on an error, the documents not started are not started
+            pool.shutdown(cancel_futures=True)
 
     def _fail(self, progress: Progress, path: str, reason: str) -> None:
         self._failed_names.add(Path(path).name)

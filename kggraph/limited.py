@@ -51,6 +51,15 @@ PRELOAD = ["kggraph.extract.pdf", "kggraph.extract.pdf_preload"]
 _context: Any = None
 
 
+def preload(*modules: str) -> None:
+    """Have the fork server import ``modules`` too (once, when it starts), so that every
+    child starts with them: the work a child would otherwise repeat on its first task.
+    Takes effect only if this process's fork server has not started yet."""
+    PRELOAD.extend(m for m in modules if m not in PRELOAD)
+    if _context is not None and hasattr(_context, "set_forkserver_preload"):
+        _context.set_forkserver_preload(PRELOAD)
+
+
 def _get_context() -> Any:
     """The multiprocessing context; the fork server preloads ``PRELOAD`` once."""
     global _context
@@ -64,6 +73,9 @@ def _get_context() -> Any:
         else:
             _context = multiprocessing.get_context("spawn")
     return _context
+
+
+_start_lock = threading.Lock()
 
 
 @contextmanager
@@ -133,7 +145,7 @@ class _Worker:
         self.proc = ctx.Process(
             target=_serve, args=(child_end, memory_mb, offline, what), daemon=True
         )
-        with _main_hidden():
+        with _start_lock, _main_hidden():  # threads may start children at once
             self.proc.start()
         child_end.close()
 
@@ -239,4 +251,4 @@ def _death_reason(exitcode: int | None, memory_mb: int, what: str) -> str:
     return f"{what} process ended without a result (exit code {exitcode})"
 
 
-__all__ = ["DEFAULT_MEMORY_MB", "run_limited", "shutdown"]
+__all__ = ["DEFAULT_MEMORY_MB", "preload", "run_limited", "shutdown"]
