@@ -55,11 +55,11 @@ def _print(msg: str, stream: TextIO | None = None) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.store or args.endpoint:
+        return _build_corpus(args)
     from .graphio import write_graphs
     from .pipeline import Failure, process_many
 
-    if args.store or args.endpoint:
-        return _build_corpus(args)
     if not args.output:
         raise KggraphError("give -o OUT (graph file) or --store PATH (corpus store)")
     if args.prune or args.jobs or args.force:
@@ -109,7 +109,6 @@ def _build_corpus(args: argparse.Namespace) -> int:
     """``build --store`` / ``--endpoint``: incremental, parallel, one transaction per document."""
     from .corpus import Built, CorpusBuild
     from .progress import Progress
-    from .remote import RemoteStore
     from .store import CorpusStore
 
     if args.output:
@@ -121,7 +120,11 @@ def _build_corpus(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise KggraphError("--jobs takes a number ≥ 1")
     store = CorpusStore.open(args.store) if args.store else None
-    remote = RemoteStore(args.endpoint) if args.endpoint else None
+    remote = None
+    if args.endpoint:  # urllib3 and rdflib only for an endpoint
+        from .remote import RemoteStore
+
+        remote = RemoteStore(args.endpoint)
 
     def report(result: Built) -> None:
         if result.violations and not args.quiet:

@@ -12,16 +12,18 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
+from . import DEFAULT_BASE
 from .errors import InputError, KggraphError, LimitExceeded
 from .extract import SUPPORTED_SUFFIXES, extract
-from .lexicon import DEFAULT_BASE, load_lexicon
 from .model import Document
-from .parse import parse_items
-from .rdf import to_graph
-from .validate import ValidationReport, validate_graph
+
+if TYPE_CHECKING:  # rdflib, the parser and pyshacl where documents are built, not in a
+    # build's writer, which imports this module for its inputs and failures
+    from rdflib import Graph
+
+    from .validate import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,11 @@ def items_here(
     name: str, identifier: str | None, base: str, validate: bool
 ) -> list[DocumentResult]:
     """:func:`process_items` in this process, without a sandbox of its own."""
+    from .lexicon import load_lexicon
+    from .parse import parse_items
+    from .rdf import to_graph
+    from .validate import validate_graph
+
     source = extract(name, sandbox=False)
     digest = content_hash(name)
     lexicon = load_lexicon()
