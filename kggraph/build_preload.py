@@ -3,7 +3,8 @@
 every ``MAX_TASKS_PER_WORKER`` documents — starts with the pipeline imported, the lexicon
 loaded and its finders compiled, the patterns compiled, the bundled queries read, the build
 id computed and the SHACL shapes harvested: a restart costs a fork instead of some 0.25 s
-of CPU.
+of CPU. All of it is then frozen (``gc.freeze``): the children's garbage collections skip
+it.
 
 A failure here is left for the child to meet (and report, naming the file): the fork
 server must start either way.
@@ -11,6 +12,7 @@ server must start either way.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 from contextlib import suppress
@@ -38,3 +40,7 @@ with suppress(Exception):
     bundled_queries()
     build_id()
     harvested_shapes()
+
+# what was loaded here lives as long as the children: their collections need not scan it,
+# nor touch (and so copy) its pages
+gc.freeze()
