@@ -45,7 +45,6 @@ PER_DOCUMENT = (
 #: … and, of these, the one that is not one block of rows per document but a merge
 MERGED = {"network_targets": 2}  # its rows are ordered by their first two columns
 ROWS = ox.NamedNode(STORE + "rows")
-ORDER = ox.NamedNode(STORE + "order")  # a document's rows → its identifier (the order key)
 
 
 def rows_node(doc: str) -> ox.NamedNode:
@@ -63,17 +62,6 @@ def _queries(names: Iterable[str] = PER_DOCUMENT) -> dict[str, str]:
 
     queries = bundled_queries()
     return {name: queries[name].text for name in names if name in queries}
-
-
-_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
-
-
-def _identifier(triples: list[ox.Triple], doc: ox.NamedNode) -> str:
-    """The document's identifier: the order of its rows among the documents'."""
-    for t in triples:
-        if t.subject == doc and t.predicate == _IDENTIFIER:
-            return lexical(t.object)
-    return doc.value.rsplit("/", 1)[-1]
 
 
 def current_predicates() -> list[ox.NamedNode]:
@@ -115,10 +103,7 @@ def document_rows(triples: Iterable[ox.Triple], doc: ox.NamedNode) -> bytes:
     texts = _queries()
     st = _alone(triples, doc)
     node = rows_node(doc.value)
-    quads = [
-        ox.Quad(node, DOCUMENT, ox.Literal(doc.value), ROWS),
-        ox.Quad(node, ORDER, ox.Literal(_identifier(triples, doc)), ROWS),
-    ]
+    quads = [ox.Quad(node, DOCUMENT, ox.Literal(doc.value), ROWS)]
     for name, tsv in _rows(triples, doc, texts, st).items():
         pred = _predicate(name, texts[name])
         quads += [ox.Quad(node, pred, part, ROWS) for part in pack(tsv)]
@@ -232,21 +217,15 @@ def corpus_answer(
     stored = packed(store, _predicate(name, text))
     if stored is not None:
         texts = [unpack_text(parts) for parts in stored]
-        blocks: Iterable[tuple[str, str]] = (("", rows) for rows in _in_order(texts, text))
     else:
-        blocks = sorted(
-            (_identifier(triples, doc), _rows(triples, doc, {name: text})[name])
-            for doc, triples in documents()
-        )
-    if name in MERGED:
-        merged = list(blocks)
-        if merged:
-            return _merged(merged, MERGED[name])
-        blocks = []
+        texts = [_rows(triples, doc, {name: text})[name] for doc, triples in documents()]
+    if name in MERGED and texts:
+        return _merged(texts, MERGED[name])
+    blocks = [] if name in MERGED else _in_order(texts, text)
 
     def chunks() -> Iterator[bytes]:
         header = None
-        for _, tsv in blocks:
+        for tsv in blocks:
             head, _, body = tsv.partition("\n")
             if header is None:
                 header = head
@@ -267,12 +246,12 @@ def _solutions(data: bytes | IO[bytes]) -> ox.QuerySolutions:
     return parsed
 
 
-def _merged(blocks: list[tuple[str, str]], keys: int) -> ox.QuerySolutions:
+def _merged(blocks: list[str], keys: int) -> ox.QuerySolutions:
     """Every document's rows, each once, ordered by the values of their first ``keys``
     columns (sorted as TSV lines: no term of them made a Python object), rows that tie in
     the order of their text (a set's order changed from one run to the next)."""
-    header = next((tsv.split("\n", 1)[0] for _, tsv in blocks), "")
-    lines = {line for _, tsv in blocks for line in tsv.split("\n")[1:] if line}
+    header = next((tsv.split("\n", 1)[0] for tsv in blocks), "")
+    lines = {line for tsv in blocks for line in tsv.split("\n")[1:] if line}
 
     def key(line: str) -> tuple[str, ...]:  # ties by the whole line: the same every run
         return (*(_value(cell) for cell in line.split("\t", keys)[:keys]), line)
