@@ -214,5 +214,11 @@ def test_rows_computed_again_from_the_stored_graphs_are_the_workers_own(
     assert store.refresh_rows(docs, batch=7) == 80
     after = _records(store)
     assert len(before) == 80 * (1 + 6 + 7)  # the document, six queries' rows, seven local
-    for key, text in before.items():
-        assert after[key] == text, key
+    differ = set()
+    for (node, pred), text in before.items():
+        again = after[node, pred]
+        if "/network_targets/" in pred:  # merged and sorted when answered (MERGED)
+            text, again = sorted(text.splitlines()), sorted(again.splitlines())
+        if again != text:
+            differ.add(pred.rsplit("/", 2)[-2])
+    assert sorted(differ) == []
