@@ -222,3 +222,22 @@ def test_rows_computed_again_from_the_stored_graphs_are_the_workers_own(
         if again != text:
             differ.add(pred.rsplit("/", 2)[-2])
     assert sorted(differ) == []
+
+
+def test_loading_parses_each_distinct_view_once_and_names_a_bad_text(built: Path) -> None:
+    from kggraph.corpus_local import _load, local_predicate
+    from kggraph.corpus_rows import packed
+    from kggraph.store_layout import unpack_text
+
+    store = CorpusStore.open(built, read_only=True)
+    text = bundled_queries()["03-answerer"].text
+    pred = local_predicate("03-answerer", local_queries()["03-answerer"], text)
+    blobs = [unpack_text(parts) for parts in packed(store.store, pred) or []]
+    assert len(blobs) == 80
+    once, twice = ox.Store(), ox.Store()
+    viewed = _load(once, blobs)
+    assert _load(twice, blobs + blobs[::-1]) == viewed
+    assert set(twice) == set(once)
+    assert len(viewed) == 66  # the posts and ministries the 80 documents' views describe
+    with pytest.raises(SyntaxError):
+        _load(ox.Store(), [*blobs, "<http://x> <http://y> broken .\n"])
