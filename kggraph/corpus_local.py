@@ -1,10 +1,11 @@
 """Whole-corpus answers of queries that join documents with shared nodes, from triples each
 document set aside when it was built.
 
-01–03 and 06–09 read a few facts of each document (who asked, which law a mention names,
-which sources and documents it cites …) and the description of the shared nodes those
-name (people, posts, parties, laws, motions, sources). On the on-disk store their joins
-read every term from RocksDB (7–20 µs a probe: 165 s for 06-laws over 80,000 documents).
+01–03, 06–09 and citation_edges read a few facts of each document (who asked, which law
+a mention names, which sources and documents it cites …) and the description of the shared
+nodes those name (people, posts, parties, laws, motions, sources). On the on-disk store
+their joins read every term from RocksDB (7–20 µs a probe: 165 s for 06-laws over 80,000
+documents).
 Instead, when a document is built, its graph answers the query's *local* CONSTRUCT
 (``queries/local/NAME.rq``: the triples of the document and of its own nodes that the
 query can match), and the document's *view* of every shared node those name — its triples
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import pyoxigraph as ox
@@ -185,23 +186,38 @@ def _described_by(store: ox.Store, nodes: set[str], more_than: int) -> set[str]:
     return {by_note[n] for n in out}
 
 
-def _fetch(store: ox.Store, mem: ox.Store, nodes: set[str], predicates: frozenset[str]) -> None:
-    """Add the store's description of ``nodes`` (``predicates`` only) to ``mem``."""
+def _fetch(
+    store: ox.Store,
+    mem: ox.Store,
+    nodes: set[str],
+    predicates: frozenset[str],
+    cache: dict[str, str] | None = None,
+) -> None:
+    """Add the store's description of ``nodes`` (``predicates`` only) to ``mem``;
+    descriptions in ``cache`` (node → N-Triples) are not read again, and those read are
+    kept there."""
+    cache = {} if cache is None else cache
     # VALUES of the predicates too would make Oxigraph probe every pair (38 s for 2,000
     # nodes, against 0.24 s with a filter)
     allowed = ", ".join(f"<{p}>" for p in sorted(predicates))
-    todo = sorted(nodes)
+    todo = sorted(n for n in nodes if n not in cache)
     for i in range(0, len(todo), BATCH):
-        values = " ".join(f"<{n}>" for n in todo[i : i + BATCH])
+        part = todo[i : i + BATCH]
+        values = " ".join(f"<{n}>" for n in part)
         found = store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
             f"?s ?p ?o FILTER (?p IN ({allowed})) }}",
             use_default_graph_as_union=True,
         )
         assert isinstance(found, ox.QueryTriples)
-        data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            mem.load(data, ox.RdfFormat.N_TRIPLES)
+        lines: dict[str, list[str]] = {n: [] for n in part}
+        for line in (found.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").decode().split("\n"):
+            if line:
+                lines[line[1 : line.index(">")]].append(line + "\n")
+        cache.update((n, "".join(described)) for n, described in lines.items())
+    data = "".join(cache[n] for n in sorted(nodes))
+    if data:
+        mem.load(data.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
 
 
 def _load(mem: ox.Store, blobs: Iterable[str]) -> set[str]:
@@ -281,20 +297,82 @@ def local_answer(
     store's description of every node a view cannot stand for, and of the nodes those
     name through ``follow`` (:func:`follows`)."""
     mem = ox.Store()
+    _complete(store, mem, text, blobs, follow, several(store), {})
+    result = mem.query(text)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _complete(
+    store: ox.Store,
+    mem: ox.Store,
+    text: str,
+    blobs: Iterable[str],
+    follow: list[str] | None,
+    marked: set[str] | None,
+    cache: dict[str, str],
+) -> None:
+    """Load ``blobs`` into ``mem`` and add the store's descriptions they need."""
     viewed = _load(mem, blobs)
     bare = _iris(mem, _UNDESCRIBED)  # named, described by no document's view
     predicates = _predicates(text)
-    marked = several(store)
     if marked is None:
         fetch = _described_by(store, viewed, 1)
     else:
         fetch = {n for n in viewed if note(n).value in marked}
-    fetch |= _described_by(store, bare, 0)
+    fetch |= _described_by(store, bare - set(cache), 0) | (bare & set(cache))
     done = viewed | bare
     while fetch:
-        _fetch(store, mem, fetch, predicates)
+        _fetch(store, mem, fetch, predicates, cache)
         done |= fetch
         fetch = _iris(mem, _undescribed(follow)) - done if follow != [] else set()
-    result = mem.query(text)
-    assert isinstance(result, ox.QuerySolutions)
-    return result
+
+
+_PER_DOCUMENT = re.compile(r"^#\s*per document:\s*(\S+)\s*$", re.MULTILINE)
+#: documents answered at a time by a query whose rows each belong to one document
+DOCUMENTS_AT_A_TIME = 4_000
+
+
+def per_document(local: str) -> str | None:
+    r"""The predicate (full IRI) that a local query's ``# per document:`` line names:
+    every row of the query belongs to one document, and the query orders its rows by the
+    document's value of this predicate first, then by the document; None without that line.
+
+    >>> per_document("PREFIX d: <http://purl.org/dc/terms/>\n# per document: d:identifier")
+    'http://purl.org/dc/terms/identifier'
+    >>> per_document("ASK {}") is None
+    True
+    """
+    found = _PER_DOCUMENT.search(local)
+    if found is None:
+        return None
+    prefixes = {p or "": iri for p, iri in PREFIX_LINE.findall(local)}
+    name = found.group(1)
+    prefix, _, rest = name.partition(":")
+    return name[1:-1] if name.startswith("<") else prefixes[prefix] + rest
+
+
+def answer_per_document(
+    store: ox.Store, text: str, blobs: Iterable[str], follow: list[str] | None, key: str
+) -> Iterator[bytes]:
+    """The answer of ``text`` as TSV, computed a few thousand documents at a time in the
+    order of their values of ``key`` (:func:`per_document`), each in a store of its own:
+    one store for all documents' triples took more than a query's 2 GiB (citation_edges at
+    80,000 documents). The blocks follow one another in the query's order."""
+    from .corpus_rows import tsv_string
+
+    first = re.compile(rf'^<([^>]*)> <{re.escape(key)}> "((?:[^"\\]|\\.)*)"', re.MULTILINE)
+
+    def order(blob: str) -> tuple[str, str]:
+        found = first.search(blob.partition(VIEWS)[0])
+        return (tsv_string(f'"{found.group(2)}"'), found.group(1)) if found else ("", "")
+
+    todo = sorted(blobs, key=order)
+    marked, cache = several(store), dict[str, str]()
+    for i in range(0, max(len(todo), 1), DOCUMENTS_AT_A_TIME):
+        mem = ox.Store()
+        _complete(store, mem, text, todo[i : i + DOCUMENTS_AT_A_TIME], follow, marked, cache)
+        result = mem.query(text)
+        assert isinstance(result, ox.QuerySolutions)
+        data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
+        yield data if i == 0 else data[data.index(b"\n") + 1 :]

@@ -30,7 +30,15 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from .corpus_local import follows, local_answer, local_predicate, local_quads, local_queries
+from .corpus_local import (
+    answer_per_document,
+    follows,
+    local_answer,
+    local_predicate,
+    local_quads,
+    local_queries,
+    per_document,
+)
 from .store_layout import BOOK, DOCUMENT, STORE, lexical, pack, unpack_text
 
 #: bundled queries whose corpus answer is the answers of each document on its own graph
@@ -277,4 +285,9 @@ def joined_answer(store: ox.Store, name: str, text: str) -> ox.QuerySolutions | 
     stored = packed(store, local_predicate(name, local, text))
     if stored is None:
         return None
-    return local_answer(store, text, map(unpack_text, stored), follows(local))
+    key = per_document(local)
+    if key is None:
+        return local_answer(store, text, map(unpack_text, stored), follows(local))
+    blobs = map(unpack_text, stored)
+    chunks = answer_per_document(store, text, blobs, follows(local), key)
+    return _solutions(cast(IO[bytes], io.BufferedReader(_Lines(chunks), 1 << 16)))

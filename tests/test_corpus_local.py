@@ -26,6 +26,7 @@ ROWS_OF = {
     "07-motions": 33,
     "08-external-sources": 88,
     "09-parliamentary-documents": 82,
+    "citation_edges": 452,
 }
 DOC = "https://w3id.org/kggraph/id/doc/ah-tk-20242025-564"
 
@@ -62,6 +63,32 @@ def test_local_answers_are_the_stores_own(built: Path) -> None:
         f'\t"3.17"\t<{id_}answer/ah-tk-20242025-609-6>\t"Antwoord vraag 9-14"@nl\t'
         '"Wet financieel toezicht"'
     ) in laws
+
+
+def test_an_answer_per_document_is_the_same_a_few_documents_at_a_time(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """citation_edges is answered a few thousand documents at a time (one store for all
+    80,000 took more than a query's 2 GiB): here 7 at a time, so that documents and the
+    things they cite fall in different stores, and the blocks must follow one another in
+    the query's order (by the document's identifier, then the document)."""
+    import kggraph.corpus_local as cl
+
+    store = CorpusStore.open(built, read_only=True)
+    text = bundled_queries()["citation_edges"].text
+    assert cl.per_document(local_queries()["citation_edges"]) == (
+        "http://purl.org/dc/terms/identifier"
+    )
+    own = _tsv(store.store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    monkeypatch.setattr(cl, "DOCUMENTS_AT_A_TIME", 7)
+    assert _tsv(joined_answer(store.store, "citation_edges", text)) == own
+    # a row: the 2015 document cites motion 28828-66 (a Kamerstuk first named as a motion)
+    id_ = "https://w3id.org/kggraph/id/"
+    assert (
+        f'<{id_}doc/ah-tk-20142015-698>\t"ah-tk-20142015-698"\t'
+        '"2014-11-26"^^<http://www.w3.org/2001/XMLSchema#date>\t'
+        f'<{id_}kamerstuk/kst-28828-66>\t"kst-28828-66"\t"motion"'
+    ) in own
 
 
 #: the classes a document gives every node it cites, by the start of the node's IRI
