@@ -215,7 +215,10 @@ class CorpusBuild:
             self._write(progress)
             if self.store is not None:  # unchanged documents, bundled queries changed
                 self.store.mark_several()  # once, for a store built before the marks
-                self.refreshed = self.store.refresh_rows(self.store.stale_rows())
+                stale = self.store.stale_rows()
+                if stale:
+                    names = self.store.stale_queries()
+                    self.refreshed = self.store.refresh_rows(stale, names=names)
             if self.prune and self.store is not None:
                 self._prune(progress)
         finally:

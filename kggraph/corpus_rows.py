@@ -75,11 +75,22 @@ def _queries(names: Iterable[str] = PER_DOCUMENT) -> dict[str, str]:
 def current_predicates() -> list[ox.NamedNode]:
     """Where the rows and local triples of the bundled queries as they are now are filed:
     a document without one of them has rows of older query texts (or none)."""
+    return list(current_records().values())
+
+
+def current_records() -> dict[str, ox.NamedNode]:
+    """Each bundled query with rows or local triples → where they are filed now."""
     texts = _queries()
-    preds = [_predicate(name, text) for name, text in texts.items()]
+    out = {name: _predicate(name, text) for name, text in texts.items()}
     shared = _queries(local_queries())
-    preds += [local_predicate(n, local_queries()[n], t) for n, t in shared.items()]
-    return preds
+    out |= {n: local_predicate(n, local_queries()[n], t) for n, t in shared.items()}
+    return out
+
+
+def record_prefixes(name: str) -> tuple[str, str]:
+    """The starts of the predicates under which query ``name``'s records of any text are
+    filed (rows, local triples)."""
+    return f"{STORE}rows/{name}/", f"{STORE}local/{name}/"
 
 
 def _alone(triples: list[ox.Triple], doc: ox.NamedNode) -> ox.Store:
@@ -104,18 +115,23 @@ def _rows(
     return out
 
 
-def document_rows(triples: Iterable[ox.Triple], doc: ox.NamedNode) -> bytes:
+def document_rows(
+    triples: Iterable[ox.Triple], doc: ox.NamedNode, names: Iterable[str] | None = None
+) -> bytes:
     """The rows of every ``PER_DOCUMENT`` query and the local triples of every query of
-    :mod:`kggraph.corpus_local` for one document, as N-Quads to store."""
+    :mod:`kggraph.corpus_local` for one document (of the queries ``names`` only, if
+    given), as N-Quads to store."""
     triples = list(triples)
-    texts = _queries()
+    wanted = None if names is None else set(names)
+    texts = {n: t for n, t in _queries().items() if wanted is None or n in wanted}
+    shared = {n: t for n, t in _queries(local_queries()).items() if wanted is None or n in wanted}
     st = _alone(triples, doc)
     node = rows_node(doc.value)
     quads = [ox.Quad(node, DOCUMENT, ox.Literal(doc.value), ROWS)]
     for name, tsv in _rows(triples, doc, texts, st).items():
         pred = _predicate(name, texts[name])
         quads += [ox.Quad(node, pred, part, ROWS) for part in pack(tsv)]
-    quads += local_quads(st, node, _queries(local_queries()))
+    quads += local_quads(st, node, shared)
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 

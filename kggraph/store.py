@@ -37,8 +37,10 @@ from .corpus_rows import (
     ROWS,
     corpus_answer,
     current_predicates,
+    current_records,
     document_rows,
     joined_answer,
+    record_prefixes,
     rows_node,
 )
 from .errors import InputError, StoreError
@@ -350,16 +352,46 @@ class CorpusStore:
         fresh = set(data.decode("utf-8").split("\n")[1:])
         return [d for d in self.documents() if str(rows_node(d)) not in fresh]
 
-    def refresh_rows(self, docs: Iterable[str], batch: int = 500) -> int:
+    def stale_queries(self) -> list[str]:
+        """The bundled queries whose rows or local triples, as their texts are now, some
+        document lacks."""
+        records = current_records()
+        values = " ".join(str(p) for p in records.values())
+        found = self.store.query(
+            f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {ROWS} {{ ?s ?p ?x "
+            f"VALUES ?p {{ {values} }} }} }} GROUP BY ?p"
+        )
+        assert isinstance(found, ox.QuerySolutions)
+        counts = {s["p"].value: int(s["n"].value) for s in found}
+        built = len(self.documents())
+        return sorted(n for n, p in records.items() if counts.get(p.value, 0) < built)
+
+    def refresh_rows(
+        self, docs: Iterable[str], batch: int = 500, names: Iterable[str] | None = None
+    ) -> int:
         """Compute the rows of ``docs`` again from their graphs as stored (no parsing), a
-        batch of documents per write; returns how many. Rows are derived data: a document
-        whose new rows did not reach the store is answered from its graph meanwhile."""
+        batch of documents per write; returns how many. Only the records of the queries
+        ``names`` are computed (all, if None): after one bundled query has changed, every
+        document computes that one again, not all fourteen. Rows are derived data: a
+        document whose new rows did not reach the store is answered from its graph
+        meanwhile."""
         todo, done = list(docs), 0
+        names = None if names is None else sorted(names)
+        if names is None:
+            keep = ""
+        else:
+            starts = [s for n in names for s in record_prefixes(n)]
+            keep = " || ".join(f'STRSTARTS(STR(?p), "{s}")' for s in starts)
+            keep = f"FILTER ({keep})"
         for i in range(0, len(todo), batch):
             part = todo[i : i + batch]
-            data = b"".join(document_rows([q.triple for q in self.quads(d)], _iri(d)) for d in part)
+            data = b"".join(
+                document_rows([q.triple for q in self.quads(d)], _iri(d), names) for d in part
+            )
             drop = " ;\n".join(
-                f"DELETE WHERE {{ GRAPH {ROWS} {{ {rows_node(d)} ?p ?o }} }}" for d in part
+                f"DELETE {{ GRAPH {ROWS} {{ {rows_node(d)} ?p ?o }} }} "
+                f"WHERE {{ GRAPH {ROWS} {{ {rows_node(d)} ?p ?o }} {keep} }}"
+                for d in part
             )
             try:
                 self.store.update(drop)

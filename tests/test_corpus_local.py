@@ -268,3 +268,43 @@ def test_loading_parses_each_distinct_view_once_and_names_a_bad_text(built: Path
     assert len(viewed) == 66  # the posts and ministries the 80 documents' views describe
     with pytest.raises(SyntaxError):
         _load(ox.Store(), [*blobs, "<http://x> <http://y> broken .\n"])
+
+
+def test_after_one_query_changed_only_its_records_are_computed_again(
+    built: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from kggraph.corpus_rows import current_records
+    from kggraph.store_layout import STORE
+
+    copy = tmp_path / "store"
+    shutil.copytree(built, copy)
+    store = CorpusStore.open(copy)
+    text = bundled_queries()["06-laws"].text
+    before = _tsv(joined_answer(store.store, "06-laws", text))
+    records = current_records()
+    assert len(records) == 6 + 8
+    # 06-laws as if its text had changed: its records are filed under another digest
+    old = ox.NamedNode(f"{STORE}local/06-laws/0000000000000000")
+    store.store.update(
+        f"DELETE {{ GRAPH {ROWS} {{ ?s {records['06-laws']} ?o }} }} "
+        f"INSERT {{ GRAPH {ROWS} {{ ?s {old} ?o }} }} "
+        f"WHERE {{ GRAPH {ROWS} {{ ?s {records['06-laws']} ?o }} }}"
+    )
+    # and one document's 04-dates rows marked, to show that they are not computed again
+    node, dates = rows_node(DOC), records["04-dates"]
+    store.store.update(
+        f"DELETE WHERE {{ GRAPH {ROWS} {{ {node} {dates} ?o }} }} ;"
+        f'INSERT DATA {{ GRAPH {ROWS} {{ {node} {dates} "0:kept" }} }}'
+    )
+    assert len(store.stale_rows()) == 80
+    assert store.stale_queries() == ["06-laws"]
+    build = CorpusBuild(store, jobs=1)
+    build.run([TEXT, PDF])
+    assert build.refreshed == 80
+    assert (store.stale_rows(), store.stale_queries()) == ([], [])
+    assert _tsv(joined_answer(store.store, "06-laws", text)) == before
+    left = store.store.query(f"ASK {{ GRAPH {ROWS} {{ ?s {old} ?o }} }}")
+    kept = store.store.query(f'ASK {{ GRAPH {ROWS} {{ {node} {dates} "0:kept" }} }}')
+    assert (bool(left), bool(kept)) == (False, True)
