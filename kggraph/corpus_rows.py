@@ -210,7 +210,7 @@ class _Lines(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]):
         super().__init__()
-        self.chunks, self.left = chunks, b""
+        self.chunks, self.left = chunks, memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -220,7 +220,7 @@ class _Lines(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
-            self.left = chunk
+            self.left = memoryview(chunk)  # a view: what is left is not copied each read
         n = min(len(buffer), len(self.left))
         buffer[:n] = self.left[:n]
         self.left = self.left[n:]

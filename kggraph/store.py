@@ -377,6 +377,8 @@ class CorpusStore:
         meanwhile."""
         todo, done = list(docs), 0
         names = None if names is None else sorted(names)
+        if names == []:  # no query's records to compute
+            return 0
         if names is None:
             keep = ""
         else:
