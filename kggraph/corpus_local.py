@@ -330,7 +330,7 @@ def _complete(
 
 _PER_DOCUMENT = re.compile(r"^#\s*per document:\s*(\S+)\s*$", re.MULTILINE)
 #: documents answered at a time by a query whose rows each belong to one document
-DOCUMENTS_AT_A_TIME = 4_000
+DOCUMENTS_AT_A_TIME = 10_000
 
 
 def per_document(local: str) -> str | None:
