@@ -240,7 +240,7 @@ def test_rows_computed_again_from_the_stored_graphs_are_the_workers_own(
     assert len(docs) == 80
     assert store.refresh_rows(docs, batch=7) == 80
     after = _records(store)
-    assert len(before) == 80 * (1 + 6 + 7)  # the document, six queries' rows, seven local
+    assert len(before) == 80 * (1 + 6 + 8)  # the document, six queries' rows, eight local
     differ = set()
     for (node, pred), text in before.items():
         again = after[node, pred]
