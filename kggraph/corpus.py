@@ -217,7 +217,7 @@ class CorpusBuild:
                 self.store.mark_several()  # once, for a store built before the marks
                 stale = self.store.stale_rows()
                 if stale:
-                    names = self.store.stale_queries() or None  # None: all of them
+                    names = self.store.stale_queries(stale) or None  # None: all of them
                     self.refreshed = self.store.refresh_rows(stale, names=names)
             if self.prune and self.store is not None:
                 self._prune(progress)

@@ -263,7 +263,7 @@ class _Loader:
         import threading
 
         self.mem = mem
-        self.error: Exception | None = None
+        self.error: BaseException | None = None
         self.todo: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -276,11 +276,11 @@ class _Loader:
             self.todo.put(text.encode("utf-8"))
 
     def _run(self) -> None:
-        while (data := self.todo.get()) is not None:
+        while (data := self.todo.get()) is not None:  # read to the end: put() never blocks
             if self.error is None:
                 try:
                     self.mem.load(data, ox.RdfFormat.N_TRIPLES)
-                except (SyntaxError, ValueError, OSError) as exc:
+                except BaseException as exc:  # raised again in the caller's thread
                     self.error = exc
 
     def __exit__(self, *exc: object) -> None:
@@ -335,8 +335,9 @@ DOCUMENTS_AT_A_TIME = 10_000
 
 def per_document(local: str) -> str | None:
     r"""The predicate (full IRI) that a local query's ``# per document:`` line names:
-    every row of the query belongs to one document, and the query orders its rows by the
-    document's value of this predicate first, then by the document; None without that line.
+    every row of the query belongs to one document, named in its first column, and the
+    query orders its rows by the document's value of this predicate first, then by the
+    document; None without that line.
 
     >>> per_document("PREFIX d: <http://purl.org/dc/terms/>\n# per document: d:identifier")
     'http://purl.org/dc/terms/identifier'
@@ -358,7 +359,11 @@ def answer_per_document(
     """The answer of ``text`` as TSV, computed a few thousand documents at a time in the
     order of their values of ``key`` (:func:`per_document`), each in a store of its own:
     one store for all documents' triples took more than a query's 2 GiB (citation_edges at
-    80,000 documents). The blocks follow one another in the query's order."""
+    80,000 documents). The blocks follow one another in the query's order.
+
+    A batch keeps the rows of its own documents only: a document that cites a built
+    document reads the store's description of it, which is enough for that document to
+    answer as well — its rows belong to its own batch."""
     from .corpus_rows import tsv_string
 
     first = re.compile(rf'^<([^>]*)> <{re.escape(key)}> "((?:[^"\\]|\\.)*)"', re.MULTILINE)
@@ -367,12 +372,16 @@ def answer_per_document(
         found = first.search(blob.partition(VIEWS)[0])
         return (tsv_string(f'"{found.group(2)}"'), found.group(1)) if found else ("", "")
 
-    todo = sorted(blobs, key=order)
+    todo = sorted(((order(blob), blob) for blob in blobs), key=lambda pair: pair[0])
     marked, cache = several(store), dict[str, str]()
     for i in range(0, max(len(todo), 1), DOCUMENTS_AT_A_TIME):
+        part = todo[i : i + DOCUMENTS_AT_A_TIME]
+        own = {f"<{doc}>".encode() for (_, doc), _ in part}
         mem = ox.Store()
-        _complete(store, mem, text, todo[i : i + DOCUMENTS_AT_A_TIME], follow, marked, cache)
+        _complete(store, mem, text, [blob for _, blob in part], follow, marked, cache)
         result = mem.query(text)
         assert isinstance(result, ox.QuerySolutions)
         data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
-        yield data if i == 0 else data[data.index(b"\n") + 1 :]
+        header, _, body = data.partition(b"\n")
+        rows = [row for row in body.split(b"\n") if row and row.partition(b"\t")[0] in own]
+        yield (header + b"\n" if i == 0 else b"") + b"".join(row + b"\n" for row in rows)

@@ -352,19 +352,24 @@ class CorpusStore:
         fresh = set(data.decode("utf-8").split("\n")[1:])
         return [d for d in self.documents() if str(rows_node(d)) not in fresh]
 
-    def stale_queries(self) -> list[str]:
-        """The bundled queries whose rows or local triples, as their texts are now, some
-        document lacks."""
+    def stale_queries(self, docs: Iterable[str]) -> list[str]:
+        """The bundled queries whose rows or local triples, as their texts are now, one
+        of ``docs`` lacks (the documents of ``stale_rows``)."""
         records = current_records()
         values = " ".join(str(p) for p in records.values())
-        found = self.store.query(
-            f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {ROWS} {{ ?s ?p ?x "
-            f"VALUES ?p {{ {values} }} }} }} GROUP BY ?p"
-        )
-        assert isinstance(found, ox.QuerySolutions)
-        counts = {s["p"].value: int(s["n"].value) for s in found}
-        built = len(self.documents())
-        return sorted(n for n, p in records.items() if counts.get(p.value, 0) < built)
+        nodes = [str(rows_node(d)) for d in docs]
+        have: dict[str, int] = {}
+        for i in range(0, len(nodes), 5_000):
+            found = self.store.query(
+                f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ "
+                f"VALUES ?s {{ {' '.join(nodes[i : i + 5_000])} }} "
+                f"GRAPH {ROWS} {{ ?s ?p ?x VALUES ?p {{ {values} }} }} }} GROUP BY ?p"
+            )
+            assert isinstance(found, ox.QuerySolutions)
+            for row in found:
+                p = row["p"].value
+                have[p] = have.get(p, 0) + int(row["n"].value)
+        return sorted(n for n, p in records.items() if have.get(p.value, 0) < len(nodes))
 
     def refresh_rows(
         self, docs: Iterable[str], batch: int = 500, names: Iterable[str] | None = None
