@@ -138,13 +138,16 @@ def follows(local: str) -> list[str] | None:
     found = _FOLLOW.search(local)
     if found is None:
         return None
+    return sorted(_iri(local, name) for name in found.group(1).split() if name != "nothing")
+
+
+def _iri(local: str, name: str) -> str:
+    """The full IRI of ``name`` (``<…>`` or a prefixed name declared in ``local``)."""
+    if name.startswith("<"):
+        return name[1:-1]
     prefixes = {p or "": iri for p, iri in PREFIX_LINE.findall(local)}
-    out = []
-    for name in found.group(1).split():
-        if name != "nothing":
-            prefix, _, rest = name.partition(":")
-            out.append(name[1:-1] if name.startswith("<") else prefixes[prefix] + rest)
-    return sorted(out)
+    prefix, _, rest = name.partition(":")
+    return prefixes[prefix] + rest
 
 
 def _undescribed(follow: list[str] | None) -> str:
@@ -320,7 +323,8 @@ def _complete(
         fetch = _described_by(store, viewed, 1)
     else:
         fetch = {n for n in viewed if note(n).value in marked}
-    fetch |= _described_by(store, bare - set(cache), 0) | (bare & set(cache))
+    known = bare & cache.keys()  # read for an earlier batch: no need to ask the notes
+    fetch |= _described_by(store, bare - known, 0) | known
     done = viewed | bare
     while fetch:
         _fetch(store, mem, fetch, predicates, cache)
@@ -345,12 +349,7 @@ def per_document(local: str) -> str | None:
     True
     """
     found = _PER_DOCUMENT.search(local)
-    if found is None:
-        return None
-    prefixes = {p or "": iri for p, iri in PREFIX_LINE.findall(local)}
-    name = found.group(1)
-    prefix, _, rest = name.partition(":")
-    return name[1:-1] if name.startswith("<") else prefixes[prefix] + rest
+    return None if found is None else _iri(local, found.group(1))
 
 
 def answer_per_document(
