@@ -215,9 +215,9 @@ class CorpusBuild:
             self._write(progress)
             if self.store is not None:  # unchanged documents, bundled queries changed
                 self.store.mark_several()  # once, for a store built before the marks
-                stale = self.store.stale_rows()
-                if stale:
-                    names = self.store.stale_queries(stale) or None  # None: all of them
+                stale = self.store.stale_records()
+                if stale:  # each document computes the records some document lacks
+                    names = sorted(set().union(*stale.values()))
                     self.refreshed = self.store.refresh_rows(stale, names=names)
             if self.prune and self.store is not None:
                 self._prune(progress)

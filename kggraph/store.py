@@ -349,19 +349,20 @@ class CorpusStore:
     def stale_rows(self) -> list[str]:
         """Documents whose precomputed rows (:mod:`kggraph.corpus_rows`) are missing or
         were computed for other texts of the bundled queries."""
-        wanted = {str(p) for p in current_predicates()}
-        present = self._current_records()
-        return [d for d in self.documents() if present.get(str(rows_node(d)), set()) != wanted]
+        return list(self.stale_records())
 
-    def stale_queries(self, docs: Iterable[str]) -> list[str]:
-        """The bundled queries whose rows or local triples, as their texts are now, one
-        of ``docs`` (the documents of ``stale_rows``) lacks."""
-        records = {str(p): name for name, p in current_records().items()}
+    def stale_records(self) -> dict[str, list[str]]:
+        """Each document that lacks the rows or local triples of a bundled query as its
+        text is now → those queries (documents that lack none are left out)."""
+        records = current_records()
         present = self._current_records()
-        missing: set[str] = set()
-        for d in docs:
-            missing |= records.keys() - present.get(str(rows_node(d)), set())
-        return sorted(records[p] for p in missing)
+        out = {}
+        for doc in self.documents():
+            have = present.get(str(rows_node(doc)), set())
+            missing = sorted(name for name, p in records.items() if str(p) not in have)
+            if missing:
+                out[doc] = missing
+        return out
 
     def _current_records(self) -> dict[str, set[str]]:
         """The subject of each document's rows → where its current records are filed.
