@@ -170,14 +170,15 @@ class CorpusBuild:
         progress = progress or Progress(len(paths))
         progress.total = len(paths)
         # graphs per content hash: a page of the archive may hold several items
-        known = self._graphs_by_hash()
+        built = self.store.built() if self.store is not None else {}
+        known = self._graphs_by_hash(built)
         self._seen: set[str] = set()
         self._failed_names: set[str] = set()
         self.store_failures = 0  # failures of the store or endpoint, not of a file
         self._owner: dict[str, str] = {}
         self._stale: dict[str, list[str]] = {}  # content hash → graphs to rebuild
         self._pending: list[Built] = []
-        self._in_store = set(self.store.documents()) if self.store is not None else set()
+        self._in_store = set(built)
         todo: list[str] = []
         for path in paths:
             try:
@@ -227,16 +228,17 @@ class CorpusBuild:
             progress.close()
         return progress
 
-    def _graphs_by_hash(self) -> dict[str, tuple[list[str], bool]]:
-        """Content hash → the store's graphs built from it, and whether every one of them
-        was built by the running kggraph (its code, patterns, vocabularies, shapes)."""
+    def _graphs_by_hash(self, built: dict[str, str]) -> dict[str, tuple[list[str], bool]]:
+        """Content hash → the store's graphs built from it (``built``: each graph → its
+        content hash, "" for none), and whether every one of them was built by the running
+        kggraph (its code, patterns, vocabularies, shapes)."""
         if self.store is None:
             return {}
         from .buildinfo import build_id
 
         builds, current = self.store.builds(), build_id()
         out: dict[str, tuple[list[str], bool]] = {}
-        for doc, digest in sorted(self.store.hashes().items()):
+        for doc, digest in sorted((d, h) for d, h in built.items() if h):
             docs, fresh = out.get(digest, ([], True))
             out[digest] = ([*docs, doc], fresh and builds.get(doc) == current)
         return out

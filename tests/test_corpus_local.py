@@ -11,7 +11,7 @@ import pytest
 
 from kggraph.corpus import CorpusBuild
 from kggraph.corpus_local import local_queries
-from kggraph.corpus_rows import ROWS, joined_answer, rows_node
+from kggraph.corpus_rows import ROWS, current_records, joined_answer, rows_node
 from kggraph.query import bundled_queries
 from kggraph.store import CorpusStore, StoreBackend
 
@@ -174,6 +174,12 @@ def test_stale_rows_are_found_and_computed_again_from_the_stored_graphs(
     assert (build.refreshed, progress.built_count, len(build.todo)) == (1, 0, 0)
     assert store.stale_rows() == []
     assert _tsv(joined_answer(store.store, "06-laws", text)) == before
+    # one query's records gone from one document: as many documents as subjects of rows,
+    # one of them incomplete
+    store.store.update(
+        f"DELETE WHERE {{ GRAPH {ROWS} {{ {node} {current_records()['06-laws']} ?o }} }}"
+    )
+    assert store.stale_records() == {DOC: ["06-laws"]}
 
 
 def _several_by_count(store: CorpusStore) -> set[str]:
@@ -219,6 +225,38 @@ def test_the_writer_marks_every_node_that_several_documents_describe(
     store.remove(DOC)
     after = several(store.store)
     assert after == _several_by_count(store) and after < marked
+
+
+def test_a_mark_the_writer_remembers_is_forgotten_when_a_document_goes() -> None:
+    """The writer remembers which nodes it marked, to probe the store no more for them; a
+    removal may leave such a node with one describer or none, and then it is not marked."""
+    from kggraph.corpus_local import several
+    from kggraph.store_layout import Layout, lay_out, note
+
+    store = CorpusStore.memory()
+    sp = ox.NamedNode(f"{ID}party/sp")
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+    def laid(n: int) -> Layout:
+        doc = ox.NamedNode(f"{ID}doc/ah-tk-20242025-{n}")
+        return lay_out(
+            [ox.Triple(sp, label, ox.Literal("SP")), ox.Triple(doc, label, ox.Literal(str(n)))], doc
+        )
+
+    store.add([laid(1)])
+    assert several(store.store) == set()
+    store.add([laid(2)])  # found in the store: -1 describes it
+    assert several(store.store) == {note(sp.value).value}
+    store.add([laid(3)])  # remembered: no probe, still marked
+    assert several(store.store) == {note(sp.value).value}
+    store.remove(f"{ID}doc/ah-tk-20242025-1")
+    store.remove(f"{ID}doc/ah-tk-20242025-2")
+    assert several(store.store) == set()  # -3 alone describes it
+    store.remove(f"{ID}doc/ah-tk-20242025-3")
+    store.add([laid(4)])  # nobody else describes it: no mark, whatever was remembered
+    assert several(store.store) == set()
+    store.put(laid(5))
+    assert several(store.store) == {note(sp.value).value}
 
 
 def _records(store: CorpusStore) -> dict[tuple[str, str], str]:
@@ -295,7 +333,6 @@ def test_after_one_query_changed_only_its_records_are_computed_again(
 ) -> None:
     import shutil
 
-    from kggraph.corpus_rows import current_records
     from kggraph.store_layout import STORE
 
     copy = tmp_path / "store"
