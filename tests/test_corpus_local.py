@@ -180,6 +180,8 @@ def test_stale_rows_are_found_and_computed_again_from_the_stored_graphs(
         f"DELETE WHERE {{ GRAPH {ROWS} {{ {node} {current_records()['06-laws']} ?o }} }}"
     )
     assert store.stale_records() == {DOC: ["06-laws"]}
+    # rows only for documents in the store: no subject of rows without its document
+    assert store.refresh_rows([f"{ID}doc/ah-tk-20242025-999999"]) == 0
 
 
 def _several_by_count(store: CorpusStore) -> set[str]:
@@ -254,6 +256,9 @@ def test_a_mark_the_writer_remembers_is_forgotten_when_a_document_goes() -> None
     assert several(store.store) == set()  # -3 alone describes it
     store.remove(f"{ID}doc/ah-tk-20242025-3")
     store.add([laid(4)])  # nobody else describes it: no mark, whatever was remembered
+    assert several(store.store) == set()
+    store.put(laid(4))  # replaced by itself: still its only describer
+    store.add([laid(4)])  # added again, the same quads: its own note is not another's
     assert several(store.store) == set()
     store.put(laid(5))
     assert several(store.store) == {note(sp.value).value}
