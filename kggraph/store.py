@@ -265,9 +265,10 @@ class CorpusStore:
             pairs = " ".join(
                 f"(<{layout.note(n).value}> {ox.Literal(doc)})" for n, doc in items[i : i + 1000]
             )
-            rows = self._table(
-                f"SELECT DISTINCT ?n WHERE {{ VALUES (?n ?doc) {{ {pairs} }} "
-                f"GRAPH {layout.BOOK} {{ ?n {layout.DESCRIBED_IN} ?d }} FILTER (?d != ?doc) }}"
+            rows = self._table(  # EXISTS stops at the first other describer: a join with
+                # a filter read every describer of a node (14 s for 1,000 nodes at 100k)
+                f"SELECT ?n WHERE {{ VALUES (?n ?doc) {{ {pairs} }} FILTER EXISTS {{ "
+                f"GRAPH {layout.BOOK} {{ ?n {layout.DESCRIBED_IN} ?d }} FILTER (?d != ?doc) }} }}"
             )
             found.update(notes[n] for (n,) in rows)
         return found
