@@ -65,6 +65,35 @@ def test_the_process_of_a_store_query_leaves_the_engine_to_its_child(tmp_path: P
     assert out.read_text(encoding="utf-8") == "doc,docId,asker,name,party,partyLabel\n"
 
 
+def test_neither_process_of_a_one_document_query_imports_what_it_does_not_use(
+    tmp_path: Path,
+) -> None:
+    """The child as well as the process: ``-X importtime`` reports every module each of them
+    loads (the child inherits the flag and stderr). typing (3 ms), signal, shutil (argparse's
+    width), threading and tempfile each cost a one-document answer a millisecond or more."""
+    from kggraph.store import CorpusStore
+
+    store = tmp_path / "store"
+    CorpusStore.open(store).close()
+    out = tmp_path / "a.csv"
+    args = ["query", "askers", "--store", str(store), "--param", "doc=x", "-o", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kggraph.cli", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert {"kggraph.query_stream", "pyoxigraph", "kggraph.results"} <= loaded  # and the child's
+    unused = {"typing", "signal", "shutil", "threading", "tempfile", "pathlib", "pickle"}
+    assert sorted(loaded & unused) == []
+    assert out.read_text(encoding="utf-8") == "doc,docId,asker,name,party,partyLabel\n"
+
+
 def test_help_loads_no_engine() -> None:
     code = (
         "import sys\nfrom kggraph.cli import main\nsys.argv = ['kggraph', '--help']\n"

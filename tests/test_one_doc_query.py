@@ -206,3 +206,31 @@ def test_formula_cells_are_neutralised_whatever_the_chunks() -> None:
             safe.write(data[i : i + size])
         safe.flush()
         assert out.getvalue() == want
+
+
+def _children() -> set[int]:
+    """This process's children, ended (zombies) or not."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc only")
+def test_the_children_of_earlier_queries_are_reaped(store: Path, tmp_path: Path) -> None:
+    """A query returns once its child has reported, not when the child has ended (tearing
+    down its store takes a few milliseconds more): the next query reaps it, so a process
+    that queries many times keeps no more than the last child."""
+    import time
+
+    from kggraph import query_stream
+
+    before = _children()
+    out = tmp_path / "a.csv"
+    args = ["query", "askers", "--store", str(store), "--param", f"doc={DOC}", "-o", str(out)]
+    for _ in range(4):
+        assert main(args) == 0
+        time.sleep(0.2)
+    assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
+    left = _children() - before
+    assert len(left) <= 1 and left <= query_stream._ENDING
