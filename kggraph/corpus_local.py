@@ -1,7 +1,7 @@
 """Whole-corpus answers of queries that join documents with shared nodes, from triples each
 document set aside when it was built.
 
-01–03, 06–09 and citation_edges read a few facts of each document (who asked, which law
+01–03 and 06–09 read a few facts of each document (who asked, which law
 a mention names, which sources and documents it cites …) and the description of the shared
 nodes those name (people, posts, parties, laws, motions, sources). On the on-disk store
 their joins read every term from RocksDB (7–20 µs a probe: 165 s for 06-laws over 80,000
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
 
 import pyoxigraph as ox
@@ -330,57 +330,3 @@ def _complete(
         _fetch(store, mem, fetch, predicates, cache)
         done |= fetch
         fetch = _iris(mem, _undescribed(follow)) - done if follow != [] else set()
-
-
-_PER_DOCUMENT = re.compile(r"^#\s*per document:\s*(\S+)\s*$", re.MULTILINE)
-#: documents answered at a time by a query whose rows each belong to one document
-DOCUMENTS_AT_A_TIME = 10_000
-
-
-def per_document(local: str) -> str | None:
-    r"""The predicate (full IRI) that a local query's ``# per document:`` line names:
-    every row of the query belongs to one document, named in its first column, and the
-    query orders its rows by the document's value of this predicate first, then by the
-    document; None without that line.
-
-    >>> per_document("PREFIX d: <http://purl.org/dc/terms/>\n# per document: d:identifier")
-    'http://purl.org/dc/terms/identifier'
-    >>> per_document("ASK {}") is None
-    True
-    """
-    found = _PER_DOCUMENT.search(local)
-    return None if found is None else _iri(local, found.group(1))
-
-
-def answer_per_document(
-    store: ox.Store, text: str, blobs: Iterable[str], follow: list[str] | None, key: str
-) -> Iterator[bytes]:
-    """The answer of ``text`` as TSV, computed a few thousand documents at a time in the
-    order of their values of ``key`` (:func:`per_document`), each in a store of its own:
-    one store for all documents' triples took more than a query's 2 GiB (citation_edges at
-    80,000 documents). The blocks follow one another in the query's order.
-
-    A batch keeps the rows of its own documents only: a document that cites a built
-    document reads the store's description of it, which is enough for that document to
-    answer as well — its rows belong to its own batch."""
-    from .corpus_rows import tsv_string
-
-    first = re.compile(rf'^<([^>]*)> <{re.escape(key)}> "((?:[^"\\]|\\.)*)"', re.MULTILINE)
-
-    def order(blob: str) -> tuple[str, str]:
-        found = first.search(blob.partition(VIEWS)[0])
-        return (tsv_string(f'"{found.group(2)}"'), found.group(1)) if found else ("", "")
-
-    todo = sorted(((order(blob), blob) for blob in blobs), key=lambda pair: pair[0])
-    marked, cache = several(store), dict[str, str]()
-    for i in range(0, max(len(todo), 1), DOCUMENTS_AT_A_TIME):
-        part = todo[i : i + DOCUMENTS_AT_A_TIME]
-        own = {f"<{doc}>".encode() for (_, doc), _ in part}
-        mem = ox.Store()
-        _complete(store, mem, text, [blob for _, blob in part], follow, marked, cache)
-        result = mem.query(text)
-        assert isinstance(result, ox.QuerySolutions)
-        data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
-        header, _, body = data.partition(b"\n")
-        rows = [row for row in body.split(b"\n") if row and row.partition(b"\t")[0] in own]
-        yield (header + b"\n" if i == 0 else b"") + b"".join(row + b"\n" for row in rows)

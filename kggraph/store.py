@@ -45,6 +45,7 @@ from .corpus_rows import (
     record_prefixes,
     rows_node,
 )
+from .corpus_split import split_queries
 from .errors import InputError, StoreError
 from .prefixes import PREFIXES
 from .query import OxigraphBackend
@@ -555,7 +556,7 @@ class StoreBackend(OxigraphBackend):
         answer = corpus_answer(self.store, name, text, self._documents) if name else None
         if answer is not None:
             return answer
-        name = _bundled(tuple(local_queries())).get(text)
+        name = _bundled((*local_queries(), *split_queries())).get(text)
         answer = joined_answer(self.store, name, text) if name else None
         if answer is not None:
             return answer

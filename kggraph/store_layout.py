@@ -103,6 +103,13 @@ def unpack_text(values: Iterable[str]) -> str:
     return zlib.decompress(base64.b64decode(data)).decode("utf-8") if data else ""
 
 
+def tsv_of(store: ox.Store, query: str) -> str:
+    """A SELECT's answer as SPARQL TSV (a header line, then a line a row)."""
+    found = store.query(query)
+    assert isinstance(found, ox.QuerySolutions)
+    return (found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+
+
 def lexical(term: object) -> str:
     """The value of an IRI, blank node or literal (a quoted triple has none: "")."""
     return str(getattr(term, "value", ""))

@@ -1,6 +1,7 @@
-"""Whole-corpus answers of 01–03 and 06 from the documents' local triples and the merged
-descriptions of the nodes they name (kggraph/corpus_local.py): the same rows as the query
-on the store, stale rows found and computed again without parsing."""
+"""Whole-corpus answers of 01–03 and 06–09 from the documents' local triples and the merged
+descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges from
+the rows of its two halves (kggraph/corpus_split.py): the same rows as the query on the
+store, stale rows found and computed again without parsing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from kggraph.corpus import CorpusBuild
 from kggraph.corpus_local import local_queries
 from kggraph.corpus_rows import ROWS, current_records, joined_answer, rows_node
+from kggraph.corpus_split import split_queries
 from kggraph.query import bundled_queries
 from kggraph.store import CorpusStore, StoreBackend
 
@@ -47,7 +49,7 @@ def _tsv(answer: ox.QuerySolutions | None) -> list[str]:
 
 def test_local_answers_are_the_stores_own(built: Path) -> None:
     store = CorpusStore.open(built, read_only=True)
-    assert sorted(local_queries()) == sorted(ROWS_OF)
+    assert sorted([*local_queries(), *split_queries()]) == sorted(ROWS_OF)
     for name, rows in ROWS_OF.items():
         text = bundled_queries()[name].text
         local = _tsv(joined_answer(store.store, name, text))
@@ -65,18 +67,19 @@ def test_local_answers_are_the_stores_own(built: Path) -> None:
     ) in laws
 
 
-def test_an_answer_per_document_is_the_same_a_few_documents_at_a_time(
+def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """citation_edges is answered a few thousand documents at a time (one store for all
-    80,000 took more than a query's 2 GiB): here 7 at a time, so that documents and the
-    things they cite fall in different stores, and the blocks must follow one another in
-    the query's order (by the document's identifier, then the document). One document
-    also points to another built document ("Zie ook"), whose description the batch of
-    the first reads from the store: its rows must still come once, in its own batch."""
+    """citation_edges joins the rows each document gave of its two halves. A row keyed by
+    a node that several documents describe is answered again on the store's merged
+    description: here a document points to another built document ("Zie ook") and
+    describes it (its kind, its identifier), so that the cited document's own rows, and
+    its rows as a cited thing, come from the merge; the ministries and laws are described
+    by many documents. The same answer when the store has no marks (the notes are asked),
+    and when rows for one node come from two documents without a mark."""
     import shutil
 
-    import kggraph.corpus_local as cl
+    import kggraph.corpus_split as cs
 
     copy = tmp_path / "store"
     shutil.copytree(built, copy)
@@ -90,16 +93,26 @@ def test_an_answer_per_document_is_the_same_a_few_documents_at_a_time(
     )
     store.replace(DOC, store.ntriples(DOC) + seen.encode())
     text = bundled_queries()["citation_edges"].text
-    assert cl.per_document(local_queries()["citation_edges"]) == (
-        "http://purl.org/dc/terms/identifier"
-    )
+    id_ = "https://w3id.org/kggraph/id/"
     own = _tsv(store.store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
     assert len(own) - 1 == 452 + 1
+    answered = []
+    again = cs._Keyed.again
+
+    def spy(self: cs._Keyed, st: ox.Store, half: str, keys: set[str]) -> None:
+        answered.append(keys)
+        again(self, st, half, keys)
+
+    monkeypatch.setattr(cs._Keyed, "again", spy)
     assert _tsv(joined_answer(store.store, "citation_edges", text)) == own
-    monkeypatch.setattr(cl, "DOCUMENTS_AT_A_TIME", 7)
-    assert _tsv(joined_answer(store.store, "citation_edges", text)) == own
+    documents, nodes = answered
+    assert f"<{other}>" in documents and f"<{other}>" in nodes
+    assert f"<{DOC}>" not in documents  # described by itself alone
+    assert "<https://w3id.org/kggraph/id/ministry/financien>" in nodes
+    assert len(nodes) == 49
+    # the questions of 2024Z18792 and their answer's document both describe the former
+    assert documents == {f"<{other}>", f"<{id_}doc/kv-tk-2024Z18792>"}
     # a row: the 2015 document cites motion 28828-66 (a Kamerstuk first named as a motion)
-    id_ = "https://w3id.org/kggraph/id/"
     assert (
         f'<{id_}doc/ah-tk-20142015-698>\t"ah-tk-20142015-698"\t'
         '"2014-11-26"^^<http://www.w3.org/2001/XMLSchema#date>\t'
@@ -109,6 +122,18 @@ def test_an_answer_per_document_is_the_same_a_few_documents_at_a_time(
         f'<{DOC}>\t"ah-tk-20242025-564"\t"2024-11-18"^^<http://www.w3.org/2001/XMLSchema#date>'
         f'\t<{other}>\t"ah-tk-20142015-698"\t"aanhangsel"'
     ) in own
+    # without the marks, the notes say which nodes several documents describe
+    monkeypatch.setattr(cs, "several", lambda st: None)
+    answered.clear()
+    assert _tsv(joined_answer(store.store, "citation_edges", text)) == own
+    assert [len(keys) for keys in answered] == [2, 49]
+    # rows of one node from several documents are answered again without the marks too:
+    # here every cited node the marks found (each describer gives it a kind), but neither
+    # document (one describer alone gives it a kind and an identifier)
+    monkeypatch.setattr(cs, "_shared", lambda st, halves: set())
+    answered.clear()
+    assert _tsv(joined_answer(store.store, "citation_edges", text)) == own
+    assert answered == [nodes]
 
 
 #: the classes a document gives every node it cites, by the start of the node's IRI
@@ -370,3 +395,28 @@ def test_after_one_query_changed_only_its_records_are_computed_again(
     left = store.store.query(f"ASK {{ GRAPH {ROWS} {{ ?s {old} ?o }} }}")
     kept = store.store.query(f'ASK {{ GRAPH {ROWS} {{ {node} {dates} "0:kept" }} }}')
     assert (bool(left), bool(kept)) == (False, True)
+
+
+def test_packed_records_of_several_parts_and_equal_parts() -> None:
+    """``packed`` reads the parts alone, then the parts of records with several, with
+    their subject: a record of one part equal to a part of another record's stays, once
+    for each time it is stored; and a document without a record makes the answer None."""
+    from kggraph.corpus_rows import packed
+    from kggraph.store_layout import BOOK, DOCUMENT
+
+    st = ox.Store()
+    pred = ox.NamedNode("https://example.org/rows/q")
+    records = {"a": ["0:x"], "b": ["0:x", "1:y"], "c": ["0:x"], "d": ["1:w", "0:z", "2:v"]}
+    for doc, parts in records.items():
+        st.add(ox.Quad(rows_node(doc), DOCUMENT, ox.Literal(doc), BOOK))
+        st.extend(ox.Quad(rows_node(doc), pred, ox.Literal(p), ROWS) for p in parts)
+    found = packed(st, pred)
+    assert found is not None
+    assert sorted(sorted(group) for group in found) == [
+        ["0:x"],
+        ["0:x"],
+        ["0:x", "1:y"],
+        ["0:z", "1:w", "2:v"],
+    ]
+    st.add(ox.Quad(rows_node("e"), DOCUMENT, ox.Literal("e"), BOOK))
+    assert packed(st, pred) is None
