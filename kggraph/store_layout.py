@@ -66,7 +66,11 @@ TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchem
 
 
 def _key(kind: str, iri: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{STORE}{kind}-{hashlib.sha1(iri.encode()).hexdigest()}")
+    return ox.NamedNode(_key_value(kind, iri))
+
+
+def _key_value(kind: str, iri: str) -> str:
+    return f"{STORE}{kind}-{hashlib.sha1(iri.encode()).hexdigest()}"
 
 
 def record(doc: str) -> ox.NamedNode:
@@ -77,6 +81,11 @@ def record(doc: str) -> ox.NamedNode:
 def note(node: str) -> ox.NamedNode:
     """The subject of the note of the documents that describe a shared node."""
     return _key("node", node)
+
+
+def note_value(node: str) -> str:
+    """The IRI of ``note(node)``, without making a term of it."""
+    return _key_value("node", node)
 
 
 CHUNK = 60_000  # characters of a packed literal: well under the field limits of CSV readers
