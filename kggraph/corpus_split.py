@@ -15,10 +15,19 @@ packed, in the graph ``ROWS`` beside the document's other records. A row keyed b
 that one document alone describes is the row the merged store would give: it stands as
 stored. For a node that several documents describe (the store's marks: a ministry, a law
 cited by thousands, a document another one describes when it points to it), or whose
-rows came from several documents, the half is answered again on the store's merged
-description of the node. The answer then joins rows in memory and sorts them: at 80,000
-documents that replaces the query's evaluation over every document's triples (the
-answer of :func:`kggraph.corpus_local.local_answer`), which took 12.7 s.
+rows came from several documents (or twice from one), the half is answered again on the
+store's merged description of the node. The answer then joins rows in memory and sorts
+them: at 80,000 documents 5 s, where evaluating the query over every document's local
+triples (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a time)
+took 12.7 s.
+
+That is the query's answer on the RDF merge as long as a node's row, where the merge
+gives one, is given by a document that states all the facts the half matches about it
+(kggraph's documents do: a document states its own kind, identifier, dates and
+citations, and a cited thing's kind with it; a node only another document describes has
+that one's row). The join orders IRIs, blank nodes and plain strings as SPARQL does; a
+column it orders by that holds another literal, or a blank node to be read from the
+merge, makes the answer come from the store instead.
 """
 
 from __future__ import annotations
@@ -149,7 +158,10 @@ def split_answer(
     store: ox.Store, text: str, halves: tuple[str, str], blobs: Iterable[str]
 ) -> ox.QuerySolutions | None:
     """Query ``text``'s answer from its halves' rows ``blobs`` (one per document); None
-    when its ORDER BY is not a list of variables, which the join can follow."""
+    (the query is then evaluated on the store) when the join cannot follow it: its ORDER BY
+    is not a list of variables, a column it orders by holds a literal other than a plain
+    string (SPARQL orders numbers and dates by value), or a node to answer again from the
+    merge is a blank node (the store has no name for it)."""
     order = order_variables(text)
     if order is None:
         return None
@@ -163,20 +175,28 @@ def split_answer(
     shared = _shared(store, (left, right))
     for keyed, half in ((left, halves[0]), (right, halves[1])):
         again = keyed.several | (shared & keyed.rows.keys())
+        if any(not key.startswith("<") for key in again):
+            return None
         if again:
             keyed.again(store, half, again)
-    return _joined(left, right, _variables(text), order)
+    try:
+        return _joined(left, right, _variables(text), order)
+    except _Unordered:
+        return None
 
 
-_ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?\w+\s*)+)(?:LIMIT|OFFSET|$)", re.IGNORECASE)
+_ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?\w+\s*)+)$", re.IGNORECASE)
 
 
 def order_variables(text: str) -> list[str] | None:
-    """The variables of a query's ORDER BY, if it orders by variables alone (ascending).
+    """The variables of a query's ORDER BY, if it orders by variables alone (ascending)
+    and ends there (the join applies no LIMIT or OFFSET).
 
     >>> order_variables("SELECT * WHERE { ?s ?p ?o } ORDER BY ?p ?s\\n")
     ['p', 's']
     >>> order_variables("SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?p)") is None
+    True
+    >>> order_variables("SELECT * WHERE { ?s ?p ?o } ORDER BY ?p LIMIT 10") is None
     True
     """
     lines = [line.partition("#")[0] for line in text.splitlines()]
@@ -191,10 +211,15 @@ def _variables(text: str) -> list[str]:
     return [v.value for v in found.variables]
 
 
+class _Unordered(Exception):
+    """A cell the join cannot place in SPARQL's order."""
+
+
 class _Places(dict[str, str]):
     """Each TSV cell's place in SPARQL's order, found once, as a string that sorts so:
-    unbound, blank nodes, IRIs, then literals (by their lexical form: the halves' ordered
-    columns are strings and IRIs), each after a character that says which."""
+    unbound, blank nodes, IRIs, then plain string literals by their value, each after a
+    character that says which. Any other literal raises :class:`_Unordered` (SPARQL
+    orders numbers, dates and tagged strings otherwise)."""
 
     def __init__(self, unquote: Callable[[str], str]):
         super().__init__()
@@ -203,14 +228,14 @@ class _Places(dict[str, str]):
     def __missing__(self, cell: str) -> str:
         if cell.startswith("<"):
             place = "2" + cell[1:-1]
-        elif cell.startswith('"'):
+        elif cell.startswith('"') and cell.endswith('"') and len(cell) > 1:
             place = "3" + self.unquote(cell)
         elif cell.startswith("_:"):
             place = "1" + cell[2:]
         elif not cell:
             place = "0"
-        else:  # a number, true, false: a literal written without quotes
-            place = "3" + cell
+        else:
+            raise _Unordered(cell)
         self[cell] = place
         return place
 

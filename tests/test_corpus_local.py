@@ -420,3 +420,34 @@ def test_packed_records_of_several_parts_and_equal_parts() -> None:
     ]
     st.add(ox.Quad(rows_node("e"), DOCUMENT, ox.Literal("e"), BOOK))
     assert packed(st, pred) is None
+
+
+def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
+    """Two documents cite one thing that the first describes: joined on it and ordered by
+    the documents' plain string names. A column ordered by that holds a number (SPARQL
+    orders it by value) or a blank node to read from the merge (the store has no name for
+    it) leaves the answer to the store (None)."""
+    from kggraph.corpus_split import NODES, split_answer
+
+    text = (
+        "SELECT ?doc ?n ?target ?kind WHERE { ?doc <urn:p:name> ?n ; <urn:p:cites> ?target . "
+        "?target <urn:p:kind> ?kind } ORDER BY ?n ?target"
+    )
+    halves = ("SELECT * {}", "SELECT * {}")  # answered again for no node here
+    docs, nodes = "?doc\t?n\t?target\n", "?target\t?kind\n"
+
+    def blob(doc: str, name: str, node_rows: str = "", target: str = "<urn:t1>") -> str:
+        return f"{docs}<{doc}>\t{name}\t{target}\n{NODES}{nodes}{node_rows}"
+
+    blobs = [blob("urn:d1", '"b"', '<urn:t1>\t"law"\n'), blob("urn:d2", '"a\\tz"')]
+    answer = split_answer(ox.Store(), text, halves, blobs)
+    assert _tsv(answer) == [
+        "?doc\t?n\t?target\t?kind",
+        '<urn:d2>\t"a\\tz"\t<urn:t1>\t"law"',
+        '<urn:d1>\t"b"\t<urn:t1>\t"law"',
+    ]
+    numbers = [blob("urn:d1", "10", '<urn:t1>\t"law"\n'), blob("urn:d2", "9")]
+    assert split_answer(ox.Store(), text, halves, numbers) is None
+    blank = [blob("urn:d1", '"b"', '_:x\t"law"\n', "_:x"), blob("urn:d2", '"a"', '_:x\t"law"\n')]
+    assert split_answer(ox.Store(), text, halves, blank) is None
+    assert split_answer(ox.Store(), text + " LIMIT 1", halves, blobs) is None
