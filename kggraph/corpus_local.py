@@ -37,7 +37,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from .query_slice import PREFIX_LINE, RDF_TYPE, named_iris
-from .store_layout import BOOK, DESCRIBED_IN, SEVERAL, SEVERAL_MARKED, STORE, TRUE, note, pack
+from .store_layout import BOOK, DESCRIBED_IN, SEVERAL, SEVERAL_MARKED, STORE, TRUE, note_value, pack
 
 #: IRIs per lookup in the store (the query text stays a few hundred kB)
 BATCH = 5_000
@@ -173,10 +173,18 @@ def several(store: ox.Store) -> set[str] | None:
     return {line[1:-1] for line in data.decode("utf-8").split("\n")[1:] if line}
 
 
+def described_by_several(store: ox.Store, nodes: set[str], marked: set[str] | None) -> set[str]:
+    """Those of ``nodes`` that more than one document describes: by the store's marks
+    (``several``), or, for a store without them (``marked`` None), by asking the notes."""
+    if marked is None:
+        return _described_by(store, nodes, 1)
+    return {n for n in nodes if note_value(n) in marked}
+
+
 def _described_by(store: ox.Store, nodes: set[str], more_than: int) -> set[str]:
     """Those of ``nodes`` that more than ``more_than`` documents describe."""
     out: set[str] = set()
-    by_note = {note(n).value: n for n in nodes}
+    by_note = {note_value(n): n for n in nodes}
     todo = sorted(by_note)
     for i in range(0, len(todo), BATCH):
         values = " ".join(f"<{n}>" for n in todo[i : i + BATCH])
@@ -319,10 +327,7 @@ def _complete(
     viewed = _load(mem, blobs)
     bare = _iris(mem, _UNDESCRIBED)  # named, described by no document's view
     predicates = _predicates(text)
-    if marked is None:
-        fetch = _described_by(store, viewed, 1)
-    else:
-        fetch = {n for n in viewed if note(n).value in marked}
+    fetch = described_by_several(store, viewed, marked)
     known = bare & cache.keys()  # read for an earlier batch: no need to ask the notes
     fetch |= _described_by(store, bare - known, 0) | known
     done = viewed | bare

@@ -39,8 +39,14 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from .corpus_local import _described_by, _fetch, _predicates, local_predicate, several
-from .store_layout import note_value, pack, tsv_of
+from .corpus_local import (
+    _fetch,
+    _predicates,
+    described_by_several,
+    local_predicate,
+    several,
+)
+from .store_layout import pack, tsv_of
 
 #: the line between a document's rows of the two halves
 NODES = "#nodes\n"
@@ -147,19 +153,17 @@ class _Keyed:
 
 def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
     """The keys (IRI cells) of nodes that several documents describe."""
-    keys = {k for half in halves for k in half.rows if k.startswith("<")}
-    marked = several(store)
-    if marked is None:  # a store built before the marks: ask the notes
-        return {f"<{n}>" for n in _described_by(store, {k[1:-1] for k in keys}, 1)}
-    return {k for k in keys if note_value(k[1:-1]) in marked}
+    nodes = {k[1:-1] for half in halves for k in half.rows if k.startswith("<")}
+    return {f"<{n}>" for n in described_by_several(store, nodes, several(store))}
 
 
 def split_answer(
     store: ox.Store, text: str, halves: tuple[str, str], blobs: Iterable[str]
 ) -> ox.QuerySolutions | None:
     """Query ``text``'s answer from its halves' rows ``blobs`` (one per document); None
-    (the query is then evaluated on the store) when the join cannot follow it: its ORDER BY
-    is not a list of variables, a column it orders by holds a literal other than a plain
+    (the query is then evaluated on the store) when the join cannot follow it: its columns
+    are not the documents half's, then the rest of the nodes half's, its ORDER BY is not a
+    list of variables, a column it orders by holds a literal other than a plain
     string (SPARQL orders numbers and dates by value), or a node to answer again from the
     merge is a blank node (the store has no name for it)."""
     order = order_variables(text)
@@ -179,8 +183,12 @@ def split_answer(
             return None
         if again:
             keyed.again(store, half, again)
+    variables = _variables(text)
+    lv, rv = ([v.lstrip("?") for v in k.header.split("\t")] for k in (left, right))
+    if variables != lv + rv[1:]:  # the query's columns are not the halves' side by side
+        return None
     try:
-        return _joined(left, right, _variables(text), order)
+        return _joined(left, right, (lv, rv), order)
     except _Unordered:
         return None
 
@@ -241,17 +249,18 @@ class _Places(dict[str, str]):
 
 
 def _joined(
-    left: _Keyed, right: _Keyed, variables: list[str], order: list[str]
+    left: _Keyed, right: _Keyed, names: tuple[list[str], list[str]], order: list[str]
 ) -> ox.QuerySolutions:
-    """The join of the two halves on the variable they share, in the query's columns and
+    """The join of the two halves on the variable they share (a row: the left half's line,
+    then the rest of the right half's: the query's columns, ``names`` the halves'), in the
+    query's
     ORDER BY (rows that tie there in the order of their text). Each cell's place in the
     order is found once (at 80,000 documents, 1.4 million cells are 0.3 million values)."""
     from operator import itemgetter
 
     from .corpus_rows import _solutions, tsv_string
 
-    lv = [v.lstrip("?") for v in left.header.split("\t")]
-    rv = [v.lstrip("?") for v in right.header.split("\t")]
+    lv, rv = names
     at = lv.index(rv[0])
     mine = [lv.index(v) for v in order if v in lv]  # ordered columns of each half
     theirs = [rv.index(v) for v in order if v not in lv]
@@ -259,22 +268,20 @@ def _joined(
         mine.index(lv.index(v)) if v in lv else len(mine) + theirs.index(rv.index(v)) for v in order
     ]
     ordered = itemgetter(*slots, len(mine) + len(theirs))  # the places in order, the row
-    columns = [(0, lv.index(v)) if v in lv else (1, rv.index(v)) for v in variables]
-    after = variables == lv + rv[1:]  # a row is the left line, then the right one's rest
     places = _Places(tsv_string)
 
     place = places.__getitem__
     pick = itemgetter(*mine) if len(mine) > 1 else lambda cells: (cells[mine[0]],)
-    nodes: dict[str, list[tuple[tuple[str, ...], str, list[str]]]] = {}
+    nodes: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     rows: list[tuple[str, ...]] = []
     add = rows.append
     for text in left.rows.values():
         for line in text.split("\n"):
             cells = line.split("\t")
             joined = nodes.get(cells[at])
-            if joined is None:  # the node's rows: places in the order, rest of the line, cells
+            if joined is None:  # the node's rows: places in the order, rest of the line
                 joined = nodes[cells[at]] = [
-                    (tuple(map(place, [c[i] for i in theirs])), other[len(c[0]) :], c)
+                    (tuple(map(place, [c[i] for i in theirs])), other[len(c[0]) :])
                     for other in right.rows.get(cells[at], "").split("\n")
                     if other
                     if (c := other.split("\t"))
@@ -282,14 +289,9 @@ def _joined(
             if not joined:
                 continue
             first = tuple(map(place, pick(cells))) if mine else ()
-            for other_places, rest, other_cells in joined:
-                if after:
-                    row = line + rest
-                else:
-                    both = (cells, other_cells)
-                    row = "\t".join(both[side][i] for side, i in columns)
-                add(ordered((*first, *other_places, row)))
+            for other_places, rest in joined:
+                add(ordered((*first, *other_places, line + rest)))
     rows.sort()
-    header = "\t".join(f"?{v}" for v in variables)
+    header = "\t".join(f"?{v}" for v in lv + rv[1:])
     data = "\n".join([header, *map(itemgetter(-1), rows), ""])
     return _solutions(data.encode("utf-8"))

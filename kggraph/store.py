@@ -266,7 +266,7 @@ class CorpusStore:
         found: set[str] = set()
         items = list(nodes.items())
         for i in range(0, len(items), 1000):
-            notes = {layout.note(n).value: (n, doc) for n, doc in items[i : i + 1000]}
+            notes = {layout.note_value(n): (n, doc) for n, doc in items[i : i + 1000]}
             pairs = " ".join(f"(<{k}> {ox.Literal(doc)})" for k, (_, doc) in notes.items())
             rows = self._table(  # EXISTS stops at the first other describer: a join with
                 # a filter read every describer of a node (14 s for 1,000 nodes at 100k)

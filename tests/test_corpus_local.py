@@ -425,8 +425,9 @@ def test_packed_records_of_several_parts_and_equal_parts() -> None:
 def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     """Two documents cite one thing that the first describes: joined on it and ordered by
     the documents' plain string names. A column ordered by that holds a number (SPARQL
-    orders it by value) or a blank node to read from the merge (the store has no name for
-    it) leaves the answer to the store (None)."""
+    orders it by value), a blank node to read from the merge (the store has no name for
+    it), or columns other than the halves' side by side leave the answer to the store
+    (None)."""
     from kggraph.corpus_split import NODES, split_answer
 
     text = (
@@ -451,3 +452,5 @@ def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     blank = [blob("urn:d1", '"b"', '_:x\t"law"\n', "_:x"), blob("urn:d2", '"a"', '_:x\t"law"\n')]
     assert split_answer(ox.Store(), text, halves, blank) is None
     assert split_answer(ox.Store(), text + " LIMIT 1", halves, blobs) is None
+    swapped = text.replace("SELECT ?doc ?n ?target ?kind", "SELECT ?n ?doc ?target ?kind")
+    assert split_answer(ox.Store(), swapped, halves, blobs) is None  # columns not side by side
