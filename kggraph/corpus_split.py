@@ -1,11 +1,13 @@
 """Whole-corpus answers of a query split in two halves, each answered per node when a
-document is built: citation_edges (``queries/split/``).
+document is built: citation_edges and 09-parliamentary-documents (``queries/split/``).
 
 citation_edges has a row for every edge from a document to a thing it cites; the row is
-the document's identifier and date, and the thing's label and kind. Each half is a query
-of its own whose rows are keyed by the node in their first column and read nothing but
-that node's own facts: ``NAME.documents.rq`` (the citing document, its identifier, date
-and every thing it cites) and ``NAME.nodes.rq`` (a cited thing, its label and kind).
+the document's identifier and date, and the thing's label and kind (09: a cited
+Kamerstuk, Aanhangsel item, Staatscourant or Staatsblad, its identifier and URL). Each
+half is a query of its own whose rows are keyed by the node in their first column and
+read nothing but that node's own facts: ``NAME.documents.rq`` (the citing document, its
+identifier, date and every thing it cites) and ``NAME.nodes.rq`` (a cited thing, its
+label and kind).
 Their join on the variable they share, ordered as the query orders, is the query's
 answer (tests/test_corpus_local.py and tests/test_same_rows.py compare it with the query
 on the store and on the RDF merge of the graphs).

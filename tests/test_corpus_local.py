@@ -1,6 +1,6 @@
-"""Whole-corpus answers of 01–03 and 06–09 from the documents' local triples and the merged
-descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges from
-the rows of its two halves (kggraph/corpus_split.py): the same rows as the query on the
+"""Whole-corpus answers of 01–03 and 06–08 from the documents' local triples and the merged
+descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges and 09
+from the rows of their two halves (kggraph/corpus_split.py): the same rows as the query on the
 store, stale rows found and computed again without parsing."""
 
 from __future__ import annotations
