@@ -37,7 +37,17 @@ from functools import cache
 import pyoxigraph as ox
 
 from .query_slice import PREFIX_LINE, RDF_TYPE, named_iris
-from .store_layout import BOOK, DESCRIBED_IN, SEVERAL, SEVERAL_MARKED, STORE, TRUE, note_value, pack
+from .store_layout import (
+    BOOK,
+    DESCRIBED_IN,
+    SEVERAL,
+    SEVERAL_MARKED,
+    STORE,
+    TRUE,
+    note_value,
+    pack,
+    tsv_lines,
+)
 
 #: IRIs per lookup in the store (the query text stays a few hundred kB)
 BATCH = 5_000
@@ -167,10 +177,8 @@ def several(store: ox.Store) -> set[str] | None:
     store that does not mark them (built before the marks, until a build marks it)."""
     if MARKED not in store:
         return None
-    found = store.query(f"SELECT ?n WHERE {{ GRAPH {BOOK} {{ ?n {SEVERAL} ?x }} }}")
-    assert isinstance(found, ox.QuerySolutions)
-    data = found.serialize(format=ox.QueryResultsFormat.TSV) or b""
-    return {line[1:-1] for line in data.decode("utf-8").split("\n")[1:] if line}
+    found = tsv_lines(store, f"SELECT ?n WHERE {{ GRAPH {BOOK} {{ ?n {SEVERAL} ?x }} }}")
+    return {line[1:-1] for line in found}
 
 
 def described_by_several(store: ox.Store, nodes: set[str], marked: set[str] | None) -> set[str]:
