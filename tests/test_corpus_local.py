@@ -96,6 +96,16 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
     id_ = "https://w3id.org/kggraph/id/"
     own = _tsv(store.store.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]
     assert len(own) - 1 == 452 + 1
+    # 09 from its halves on the same store: the document pointed to is an Aanhangsel item
+    text09 = bundled_queries()["09-parliamentary-documents"].text
+    own09 = _tsv(store.store.query(text09, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    assert _tsv(joined_answer(store.store, "09-parliamentary-documents", text09)) == own09
+    assert len(own09) - 1 == 82 + 1
+    assert [row for row in own09 if row.split("\t")[2] == f"<{other}>"] == [
+        f'<{DOC}>\t"ah-tk-20242025-564"\t<{other}>\t"aanhangsel"\t"ah-tk-20142015-698"\t'
+        '"https://zoek.officielebekendmakingen.nl/ah-tk-20142015-698.html"'
+        "^^<http://www.w3.org/2001/XMLSchema#anyURI>"
+    ]  # its URL from its own graph: the merge
     answered = []
     again = cs._Keyed.again
 
