@@ -19,9 +19,9 @@ stored. For a node that several documents describe (the store's marks: a ministr
 cited by thousands, a document another one describes when it points to it), or whose
 rows came from several documents (or twice from one), the half is answered again on the
 store's merged description of the node. The answer then joins rows in memory and sorts
-them: at 80,000 documents 5–6 s, where evaluating the query over every document's local
-triples (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a time)
-took 12.7 s.
+them: at 80,000 documents 4.3–5.0 s, where evaluating the query over every document's
+local triples (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a
+time) took 12.7 s.
 
 That is the query's answer on the RDF merge as long as a node's row, where the merge
 gives one, is given by a document that states all the facts the half matches about it
