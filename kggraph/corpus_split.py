@@ -255,9 +255,9 @@ def _joined(
 ) -> ox.QuerySolutions:
     """The join of the two halves on the variable they share (a row: the left half's line,
     then the rest of the right half's: the query's columns, ``names`` the halves'), in the
-    query's
-    ORDER BY (rows that tie there in the order of their text). Each cell's place in the
-    order is found once (at 80,000 documents, 1.4 million cells are 0.3 million values)."""
+    query's ORDER BY (rows that tie there in the order of their text). Each cell's place in
+    the order is found once (at 80,000 documents, 1.4 million cells are 0.3 million
+    values)."""
     from operator import itemgetter
 
     from .corpus_rows import _solutions, tsv_string

@@ -147,7 +147,7 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
 
 
 #: the classes a document gives every node it cites, by the start of the node's IRI
-#: (kggraph/rdf.py), which the local queries of 06-laws, 07, 08 and 09 rest on
+#: (kggraph/rdf.py), which the local queries of 06-laws, 07 and 08 rest on (09 is split)
 ID = "https://w3id.org/kggraph/id/"
 FAMILIES = {
     f"{ID}law/": {"http://data.europa.eu/eli/ontology#LegalResource"},
