@@ -285,7 +285,7 @@ def _null_tsv(answer: Any) -> int:
     """Write an answer as TSV into nothing; the rows written."""
     import io
 
-    from kggraph.query_stream import write_answer
+    from kggraph.query_answer import write_answer
 
     class Count(io.RawIOBase):
         lines = 0

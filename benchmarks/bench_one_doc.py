@@ -33,7 +33,7 @@ from typing import Any
 
 BIN = Path(sys.executable).parent
 KGGRAPH = (
-    [str(BIN / "kggraph")] if (BIN / "kggraph").exists() else [sys.executable, "-m", "kggraph.cli"]
+    [str(BIN / "kggraph")] if (BIN / "kggraph").exists() else [sys.executable, "-m", "kggraph.launch"]
 )
 
 BARE = """

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, TextIO, TypeAlias
 
+    from .query_early import EarlyChild
     from .store import CorpusStore
 
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -322,7 +323,14 @@ def cmd_query(args: argparse.Namespace) -> int:
         from .query_stream import run_store_query
 
         truncated = run_store_query(
-            args.store, query, _params(args.param), fmt, args.base, limits, args.output
+            args.store,
+            query,
+            _params(args.param),
+            fmt,
+            args.base,
+            limits,
+            args.output,
+            getattr(args, "early", None),
         )
     else:
         answer = execute(source, query, _params(args.param), fmt, args.base, limits)
@@ -738,12 +746,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _main(argv)[0]
 
 
-def run() -> None:
-    """The ``kggraph`` console script: :func:`main` as a process. After a query answered
-    from a store, which leaves nothing to clean up (its child wrote the answer and is gone),
-    the process ends without tearing the interpreter down: milliseconds of every
+def run(early: EarlyChild | None = None) -> None:
+    """:func:`main` as a process (what the ``kggraph`` console script runs, after
+    :mod:`kggraph.launch` may have forked a query's child as ``early``). After a query
+    answered from a store, which leaves nothing to clean up (its child wrote the answer and
+    is gone), the process ends without tearing the interpreter down: milliseconds of every
     one-document query."""
-    code, torn_down = _main(None)
+    code, torn_down = _main(None, early)
     if not torn_down:
         try:
             sys.stdout.flush()
@@ -754,13 +763,20 @@ def run() -> None:
     sys.exit(code)
 
 
-def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
-    """The exit code, and whether the interpreter must be torn down to end the process."""
+def _main(argv: Sequence[str] | None, early: EarlyChild | None = None) -> tuple[int, bool]:
+    """The exit code, and whether the interpreter must be torn down to end the process.
+    ``early``: the child of a query forked before the command was parsed
+    (:mod:`kggraph.query_early`), stopped here unless the query took it."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
-    args = parser.parse_args(argv)
-    torn_down = not (args.func is cmd_query and args.store)
-    return _run_command(args), torn_down
+    try:
+        parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+        args = parser.parse_args(argv)
+        args.early = early
+        torn_down = not (args.func is cmd_query and args.store)
+        return _run_command(args), torn_down
+    finally:
+        if early is not None:
+            early.stop()
 
 
 def _run_command(args: argparse.Namespace) -> int:

@@ -84,28 +84,19 @@ def offline() -> Iterator[None]:
         _scoped.reset(token)
 
 
-def _unshare_network() -> bool:
-    """Linux: a user and network namespace of this process's own (no interfaces but a
-    downed loopback). Works only in a single-threaded process; False where not allowed."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    clone_newuser, clone_newnet = 0x10000000, 0x40000000
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.unshare(clone_newuser | clone_newnet)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def go_offline() -> bool:
+def go_offline(namespace: bool | None = None) -> bool:
     """Take the network away from this whole process, for good. Returns whether the
-    kernel's network namespace applies too (else only Python code is stopped)."""
+    kernel's network namespace applies too (else only Python code is stopped).
+    ``namespace``: what :func:`~kggraph.self_limits.unshare_network` returned if this
+    process called it already (before it started threads); else it is called here."""
     install()
     _state["process"] = True
-    _state["namespace"] = _unshare_network()
-    return bool(_state["namespace"])
+    if namespace is None:
+        from .self_limits import unshare_network
+
+        namespace = unshare_network()
+    _state["namespace"] = namespace
+    return namespace
 
 
 def remote_contexts(doc: Any) -> list[str]:

@@ -290,8 +290,6 @@ class OxigraphBackend:
         """Any query form: rows, a boolean or (CONSTRUCT/DESCRIBE) sorted triples."""
         import pyoxigraph as ox
 
-        from .results import graph_answer
-
         try:
             result = self.store.query(
                 inline_bindings(text, bindings), use_default_graph_as_union=self.union_default
@@ -299,6 +297,8 @@ class OxigraphBackend:
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(result, ox.QueryTriples):
+            from .results import graph_answer
+
             return graph_answer(result)
         return result
 

@@ -27,6 +27,7 @@ from collections import namedtuple
 from . import DEFAULT_BASE
 from .errors import LimitExceeded, QueryError, StoreError
 from .query import NamedQuery, bind_params
+from .self_limits import QUERY_MEMORY_MB
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ROWS = 100_000
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_MEMORY_MB = QUERY_MEMORY_MB
 
 
 class QueryStopped(QueryError, LimitExceeded):

@@ -10,6 +10,13 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
+if TYPE_CHECKING:
+    from typing import Any
+
+#: MiB of address space a query's child may take beyond what it has (``QueryLimits``)
+QUERY_MEMORY_MB = 2048
+
 
 def address_space() -> int | None:
     """This process's current virtual memory size in bytes (Linux), else None."""
@@ -51,15 +58,33 @@ def limit_cpu(cpu_seconds: int) -> None:
 _SIGKILL = 9
 
 
-def die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent dies (a fork server, which ends with
-    the process that started it, or the ``kggraph query`` that forked it)."""
+def _libc() -> Any:
+    """The C library, or None (not Linux, or not loadable)."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     import ctypes
 
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, _SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (a fork server, which ends with
+    the process that started it, or the ``kggraph query`` that forked it)."""
+    try:
+        _libc().prctl(1, _SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except AttributeError:  # no C library, or no prctl in it
         return
+
+
+def unshare_network() -> bool:
+    """Linux: a user and network namespace of this process's own (no interfaces but a
+    downed loopback), for good; whether the kernel allowed it. Works only in a
+    single-threaded process. :func:`kggraph.offline.go_offline` stops Python code too."""
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        return int(_libc().unshare(clone_newuser | clone_newnet)) == 0
+    except AttributeError:
+        return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,13 @@ import pyoxigraph as ox
 import pytest
 from conftest import TEXT
 
-from kggraph import store_layout
-from kggraph.cli import main
+from kggraph import query_early, store_layout
+from kggraph.cli import _main, main
 from kggraph.corpus import CorpusBuild
 from kggraph.output_safety import neutralise_csv
 from kggraph.query import bundled_queries, param_terms
-from kggraph.query_stream import _LAYOUT_MARK, _Cut, _LineCut, _SafeCsv
+from kggraph.query_answer import _Cut, _LineCut, _SafeCsv
+from kggraph.query_early import LAYOUT_MARK
 from kggraph.sparql_text import inline_terms
 from kggraph.store import CorpusStore
 
@@ -38,7 +40,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def kggraph(*args: str) -> tuple[int, bytes, str]:
     """The command as a user runs it, in its own process through the console script's
     entry: exit code, standard output, standard error."""
-    code = "from kggraph.cli import run; run()"
+    code = "from kggraph.launch import run; run()"
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=False)
     return done.returncode, done.stdout, done.stderr.decode("utf-8")
 
@@ -130,7 +132,7 @@ def test_an_older_or_empty_store_is_judged_as_corpus_store_judges_it(
 
 
 def test_the_layout_mark_is_the_stores() -> None:
-    book, layout, version = _LAYOUT_MARK
+    book, layout, version = LAYOUT_MARK
     mark = (store_layout.BOOK, store_layout.LAYOUT, store_layout.VERSION)
     assert (ox.NamedNode(book), ox.NamedNode(layout), ox.Literal(version)) == mark
 
@@ -234,3 +236,79 @@ def test_the_children_of_earlier_queries_are_reaped(store: Path, tmp_path: Path)
     assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
     left = _children() - before
     assert len(left) <= 1 and left <= query_stream._ENDING
+
+
+def test_the_store_a_command_line_names() -> None:
+    """The words a child is forked for before argparse reads them (the last ``--store``);
+    None where the parsed command could not use such a child."""
+    named = query_early.store_named
+    assert named(["query", "askers", "--store", "S", "--param", "doc=x"]) == "S"
+    assert named(["query", "askers", "--store=S", "-o", "a.csv"]) == "S"
+    assert named(["query", "askers", "--store", "A", "--store", "B"]) == "B"
+    assert named(["query", "askers", "--store", "S", "--allow-network"]) is None
+    assert named(["query", "--help", "--store", "S"]) is None
+    assert named(["query", "askers", "--", "--store", "S"]) is None
+    assert named(["query", "askers", "--store"]) is None
+    assert named(["query", "askers", "graph.trig"]) is None
+    assert named(["build", "doc.pdf", "--store", "S"]) is None
+    assert named([]) is None
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_child_forked_before_the_command_was_parsed_answers_it(
+    store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.csv"
+    argv = ["query", "askers", "--store", str(store), "--param", f"doc={DOC}", "-o", str(out)]
+    early = query_early.start(argv)
+    assert early is not None and early.state == "waiting"
+    assert _main(argv, early) == (0, False)
+    assert early.state == "taken"
+    assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
+    # a whole-corpus answer (the store's rows, not the text run) from such a child
+    argv = ["query", "dates", "--store", str(store), "--format", "csv", "-o", str(out)]
+    early = query_early.start(argv)
+    assert _main(argv, early) == (0, False) and early is not None and early.state == "taken"
+    assert main(argv[:-2] + ["-o", str(tmp_path / "b.csv")]) == 0
+    assert out.read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert out.read_bytes().count(b"\n") == 3  # the header and the two documents
+
+
+def test_a_child_forked_for_other_words_is_stopped(store: Path, tmp_path: Path) -> None:
+    """Another store than the parsed command's (argparse reads ``--st`` as ``--store``), or
+    a command that fails before its query: the early child is killed and reaped, nothing
+    is written by it, and the query, if any, runs in a child forked as before."""
+    out = tmp_path / "a.csv"
+    argv = ["query", "askers", "--st", str(store), "--param", f"doc={DOC}", "-o", str(out)]
+    early = query_early.start([*argv, "--store", str(tmp_path / "elsewhere")])
+    assert early is not None
+    assert _main(argv, early) == (0, False)
+    assert early.state == "stopped" and _reaped(early.pid)
+    assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
+    argv = ["query", "askers", "--store", str(store), "--param", "who=x", "-o", str(out)]
+    early = query_early.start(argv)
+    assert early is not None
+    assert _main(argv, early) == (2, False)
+    assert early.state == "stopped" and _reaped(early.pid)
+
+
+def test_a_query_longer_than_a_pipe_holds_reaches_the_early_child(
+    store: Path, tmp_path: Path
+) -> None:
+    """The job goes to a child that is still opening the store, through a pipe of 64 KiB:
+    a query file of 45,000 characters (the limit is 50,000), which the job carries twice
+    (as written, for the guard, and with the document written in), arrives whole."""
+    query = tmp_path / "askers.rq"
+    query.write_text(bundled_queries()["01-askers"].text + "\n#" + "x" * 45_000 + "\n")
+    out = tmp_path / "a.csv"
+    argv = ["query", str(query), "--store", str(store), "--param", f"doc={DOC}", "-o", str(out)]
+    early = query_early.start(argv)
+    assert _main(argv, early) == (0, False) and early is not None and early.state == "taken"
+    assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
