@@ -4,6 +4,12 @@ being opened, write the answer into its output within the row cap, report how it
 The child is forked by :mod:`kggraph.query_stream` once the command is parsed, or by the
 console script before (:mod:`kggraph.query_early`); the latter imports this module itself,
 on the way to a one-document answer, so it imports only what that answer uses.
+
+The answer is streamed with constant memory: TSV and CSV go out as the engine writes them,
+cut after ``max_rows`` rows (a CSV row ends at a line break outside quotes); the other row
+formats are cut the same way into a spooled TSV buffer (memory up to 64 MiB, then a
+temporary file) and read back by the writer of the format asked for; a table (whose
+columns are as wide as their widest cell) and graphs are rendered whole.
 """
 
 from __future__ import annotations

@@ -14,11 +14,7 @@ the child loads it), and the child opens a store of the current layout without t
 store's writer side (:func:`kggraph.query_early.open_store`). The console script forks
 that child before it parses the command line (:mod:`kggraph.query_early`).
 
-The answer is streamed with constant memory: TSV and CSV go out as the engine writes them,
-cut after ``max_rows`` rows (a CSV row ends at a line break outside quotes); the other row
-formats are cut the same way into a spooled TSV buffer (memory up to 64 MiB, then a
-temporary file) and read back by the writer of the format asked for; a table (whose
-columns are as wide as their widest cell) and graphs are rendered whole.
+The child's side, which streams the answer, is :mod:`kggraph.query_answer`.
 """
 
 from __future__ import annotations
