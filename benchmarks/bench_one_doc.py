@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
-KGGRAPH = (
-    [str(BIN / "kggraph")] if (BIN / "kggraph").exists() else [sys.executable, "-m", "kggraph.launch"]
-)
+KGGRAPH = [str(BIN / "kggraph")]  # the console script, as a user runs it
+if not (BIN / "kggraph").exists():
+    KGGRAPH = [sys.executable, "-m", "kggraph.launch"]
 
 BARE = """
 import sys
