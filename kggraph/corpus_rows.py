@@ -52,6 +52,7 @@ PER_DOCUMENT = (
 )
 #: … and, of these, the one that is not one block of rows per document but a merge
 MERGED = {"network_targets": 2}  # its rows are ordered by their first two columns
+CHUNK = 1 << 20  # characters of rows handed to the TSV parser at a time
 ROWS = ox.NamedNode(STORE + "rows")
 
 
@@ -273,13 +274,21 @@ def corpus_answer(
 
     def chunks() -> Iterator[bytes]:
         header = None
+        bodies: list[str] = []
+        size = 0
         for tsv in blocks:
             head, _, body = tsv.partition("\n")
             if header is None:
                 header = head
                 yield (header + "\n").encode()
             if body:
-                yield body.encode()
+                bodies.append(body)
+                size += len(body)
+            if size > CHUNK:  # a megabyte at a time: not a read of the parser per document
+                yield "".join(bodies).encode()
+                bodies, size = [], 0
+        if bodies:
+            yield "".join(bodies).encode()
         if header is None:  # no document: the variables of the query on nothing
             empty = ox.Store().query(text)
             assert isinstance(empty, ox.QuerySolutions)

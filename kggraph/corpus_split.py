@@ -1,16 +1,20 @@
 """Whole-corpus answers of a query split in two halves, each answered per node when a
-document is built: citation_edges and 09-parliamentary-documents (``queries/split/``).
+document is built: citation_edges, 07-motions and 09-parliamentary-documents
+(``queries/split/``).
 
 citation_edges has a row for every edge from a document to a thing it cites; the row is
 the document's identifier and date, and the thing's label and kind (09: a cited
-Kamerstuk, Aanhangsel item, Staatscourant or Staatsblad, its identifier and URL). Each
-half is a query of its own whose rows are keyed by the node in their first column and
-read nothing but that node's own facts: ``NAME.documents.rq`` (the citing document, its
+Kamerstuk, Aanhangsel item, Staatscourant or Staatsblad, its identifier and URL; 07: a
+cited motion, its identifier, dossier and URL, and the submitters the citing document
+names). Each half is a query of its own whose rows are keyed by the node in their first
+column and read that node's own facts: ``NAME.documents.rq`` (the citing document, its
 identifier, date and every thing it cites) and ``NAME.nodes.rq`` (a cited thing, its
-label and kind).
-Their join on the variable they share, ordered as the query orders, is the query's
-answer (tests/test_corpus_local.py and tests/test_same_rows.py compare it with the query
-on the store and on the RDF merge of the graphs).
+label and kind). 07's documents half also reads the document's own mentions of a motion
+and the kind the document gives what it cites; it says ``# again: store`` (below).
+Their join on the variable they share, its columns placed and its rows ordered as the
+query places and orders them, is the query's answer (tests/test_corpus_local.py and
+tests/test_same_rows.py compare it with the query on the store and on the RDF merge of
+the graphs).
 
 A worker answers both halves on the graph it has just built; the store keeps the rows,
 packed, in the graph ``ROWS`` beside the document's other records. A row keyed by a node
@@ -18,10 +22,12 @@ that one document alone describes is the row the merged store would give: it sta
 stored. For a node that several documents describe (the store's marks: a ministry, a law
 cited by thousands, a document another one describes when it points to it), or whose
 rows came from several documents (or twice from one), the half is answered again on the
-store's merged description of the node. The answer then joins rows in memory and sorts
-them: at 80,000 documents 4.3–5.0 s, where evaluating the query over every document's
-local triples (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a
-time) took 12.7 s.
+store's merged description of the node — or, for a half that says ``# again: store``, on
+the store itself, the nodes given as the VALUES of its first variable. The answer then
+joins rows in memory and sorts them: at 80,000 documents 4.3–5.0 s for citation_edges,
+where evaluating the query over every document's local triples
+(:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a time) took
+12.7 s.
 
 That is the query's answer on the RDF merge as long as a node's row, where the merge
 gives one, is given by a document that states all the facts the half matches about it
@@ -42,6 +48,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from .corpus_local import (
+    BATCH,
     _fetch,
     _predicates,
     described_by_several,
@@ -138,19 +145,48 @@ class _Keyed:
 
     def again(self, store: ox.Store, half: str, keys: set[str]) -> None:
         """Answer the half again for the nodes ``keys`` on the store's merged description
-        of them."""
+        of them, or, for a half that says ``# again: store`` (it reads other nodes' facts
+        too), on the store itself with the keys as its first variable's VALUES."""
         for key in keys:
             self.rows.pop(key, None)
-        mem = ox.Store()
-        _fetch(store, mem, {k[1:-1] for k in keys}, _predicates(half))
-        header, _, body = tsv_of(mem, half).partition("\n")
+        if _ON_STORE.search(half):
+            lines = _on_store(store, half, sorted(keys))
+        else:
+            mem = ox.Store()
+            _fetch(store, mem, {k[1:-1] for k in keys}, _predicates(half))
+            lines = tsv_of(mem, half).split("\n")
+        header, body = lines[0], lines[1:]
         if self.header and header != self.header:
             raise ValueError(f"the half's variables changed: {header}")
         again: dict[str, list[str]] = {}
-        for line in body.split("\n"):
+        for line in body:
             if line and (key := line.partition("\t")[0]) in keys:
                 again.setdefault(key, []).append(line)
         self.rows.update((key, "\n".join(lines)) for key, lines in again.items())
+
+
+_ON_STORE = re.compile(r"^#\s*again:\s*store\s*$", re.MULTILINE)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FIRST = re.compile(r"\bSELECT\s+(?:DISTINCT\s+)?(\?\w+)", re.IGNORECASE)
+
+
+def _on_store(store: ox.Store, half: str, keys: list[str]) -> list[str]:
+    """The half's TSV lines (its header first) on the store, for the nodes ``keys`` (IRIs
+    as TSV cells) given as the VALUES of its first variable, ``BATCH`` at a time."""
+    first = _FIRST.search(half)
+    where = _WHERE.search(half)
+    if first is None or where is None:
+        raise ValueError("a half answered on the store selects its key first, in a WHERE")
+    lines: list[str] = []
+    for i in range(0, len(keys), BATCH):
+        values = f" VALUES {first.group(1)} {{ {' '.join(keys[i : i + BATCH])} }}"
+        text = half[: where.end()] + values + half[where.end() :]
+        found = store.query(text, use_default_graph_as_union=True)
+        assert isinstance(found, ox.QuerySolutions)
+        tsv = (found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+        part = tsv.split("\n")
+        lines += part if not lines else part[1:]
+    return lines or [""]
 
 
 def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
@@ -187,10 +223,12 @@ def split_answer(
             keyed.again(store, half, again)
     variables = _variables(text)
     lv, rv = ([v.lstrip("?") for v in k.header.split("\t")] for k in (left, right))
-    if variables != lv + rv[1:]:  # the query's columns are not the halves' side by side
-        return None
+    both = lv + rv[1:]
+    if sorted(variables) != sorted(both) or len(set(both)) != len(both):
+        return None  # the query's columns are not the halves' (the key once)
+    placed = None if variables == both else [both.index(v) for v in variables]
     try:
-        return _joined(left, right, (lv, rv), order)
+        return _joined(left, right, (lv, rv), order, placed)
     except _Unordered:
         return None
 
@@ -251,13 +289,17 @@ class _Places(dict[str, str]):
 
 
 def _joined(
-    left: _Keyed, right: _Keyed, names: tuple[list[str], list[str]], order: list[str]
+    left: _Keyed,
+    right: _Keyed,
+    names: tuple[list[str], list[str]],
+    order: list[str],
+    placed: list[int] | None = None,
 ) -> ox.QuerySolutions:
     """The join of the two halves on the variable they share (a row: the left half's line,
-    then the rest of the right half's: the query's columns, ``names`` the halves'), in the
-    query's ORDER BY (rows that tie there in the order of their text). Each cell's place in
-    the order is found once (at 80,000 documents, 1.4 million cells are 0.3 million
-    values)."""
+    then the rest of the right half's, ``names`` the halves' columns; the query's columns
+    are these, or these taken in the order of ``placed``), in the query's ORDER BY (rows
+    that tie there in the order of their text as joined). Each cell's place in the order is
+    found once (at 80,000 documents, 1.4 million cells are 0.3 million values)."""
     from operator import itemgetter
 
     from .corpus_rows import _solutions, tsv_string
@@ -294,6 +336,11 @@ def _joined(
             for other_places, rest in joined:
                 add(ordered((*first, *other_places, line + rest)))
     rows.sort()
-    header = "\t".join(f"?{v}" for v in lv + rv[1:])
-    data = "\n".join([header, *map(itemgetter(-1), rows), ""])
+    columns = lv + rv[1:]
+    lines: Iterable[str] = map(itemgetter(-1), rows)
+    if placed is not None:
+        columns = [columns[i] for i in placed]
+        place_cells = itemgetter(*placed)
+        lines = ("\t".join(place_cells(line.split("\t"))) for line in lines)
+    data = "\n".join(["\t".join(f"?{v}" for v in columns), *lines, ""])
     return _solutions(data.encode("utf-8"))

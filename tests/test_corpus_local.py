@@ -1,4 +1,4 @@
-"""Whole-corpus answers of 01–03 and 06–08 from the documents' local triples and the merged
+"""Whole-corpus answers of 01–03, 06 and 08 from the documents' local triples and the merged
 descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges and 09
 from the rows of their two halves (kggraph/corpus_split.py): the same rows as the query on the
 store, stale rows found and computed again without parsing."""
@@ -106,6 +106,14 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
         '"https://zoek.officielebekendmakingen.nl/ah-tk-20142015-698.html"'
         "^^<http://www.w3.org/2001/XMLSchema#anyURI>"
     ]  # its URL from its own graph: the merge
+    # 07 from its halves: the document pointed to cites a motion, its submitters named in
+    # its own mentions; described by another document too, its rows come from the store
+    text07 = bundled_queries()["07-motions"].text
+    own07 = _tsv(store.store.query(text07, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    assert [row.split("\t")[5] for row in own07 if row.startswith(f"<{other}>")] == [
+        '"Bruins Slot"',
+        '"Pia Dijkstra"',
+    ]
     answered = []
     again = cs._Keyed.again
 
@@ -132,6 +140,12 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
         f'<{DOC}>\t"ah-tk-20242025-564"\t"2024-11-18"^^<http://www.w3.org/2001/XMLSchema#date>'
         f'\t<{other}>\t"ah-tk-20142015-698"\t"aanhangsel"'
     ) in own
+    answered.clear()
+    assert _tsv(joined_answer(store.store, "07-motions", text07)) == own07
+    assert len(own07) - 1 == 33
+    assert f"<{other}>" in answered[0]  # on the store, keyed by its VALUES
+    assert "<https://w3id.org/kggraph/id/kamerstuk/kst-28828-66>" not in answered[1]
+    answered.clear()
     # without the marks, the notes say which nodes several documents describe
     monkeypatch.setattr(cs, "several", lambda st: None)
     answered.clear()
@@ -147,7 +161,8 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
 
 
 #: the classes a document gives every node it cites, by the start of the node's IRI
-#: (kggraph/rdf.py), which the local queries of 06-laws, 07 and 08 rest on (09 is split)
+#: (kggraph/rdf.py), which the local queries of 06-laws and 08 and the documents half of 07
+#: rest on (09 is split)
 ID = "https://w3id.org/kggraph/id/"
 FAMILIES = {
     f"{ID}law/": {"http://data.europa.eu/eli/ontology#LegalResource"},
@@ -443,8 +458,8 @@ def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     """Two documents cite one thing that the first describes: joined on it and ordered by
     the documents' plain string names. A column ordered by that holds a number (SPARQL
     orders it by value), a blank node to read from the merge (the store has no name for
-    it), or columns other than the halves' side by side leave the answer to the store
-    (None)."""
+    it), or columns other than the halves' leave the answer to the store (None); the
+    halves' columns in another order are placed as the query places them."""
     from kggraph.corpus_split import NODES, split_answer
 
     text = (
@@ -469,5 +484,11 @@ def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     blank = [blob("urn:d1", '"b"', '_:x\t"law"\n', "_:x"), blob("urn:d2", '"a"', '_:x\t"law"\n')]
     assert split_answer(ox.Store(), text, halves, blank) is None
     assert split_answer(ox.Store(), text + " LIMIT 1", halves, blobs) is None
-    swapped = text.replace("SELECT ?doc ?n ?target ?kind", "SELECT ?n ?doc ?target ?kind")
-    assert split_answer(ox.Store(), swapped, halves, blobs) is None  # columns not side by side
+    swapped = text.replace("SELECT ?doc ?n ?target ?kind", "SELECT ?kind ?n ?doc ?target")
+    assert _tsv(split_answer(ox.Store(), swapped, halves, blobs)) == [
+        "?kind\t?n\t?doc\t?target",
+        '"law"\t"a\\tz"\t<urn:d2>\t<urn:t1>',
+        '"law"\t"b"\t<urn:d1>\t<urn:t1>',
+    ]
+    fewer = text.replace("SELECT ?doc ?n ?target ?kind", "SELECT ?doc ?target ?kind")
+    assert split_answer(ox.Store(), fewer, halves, blobs) is None  # not the halves' columns
