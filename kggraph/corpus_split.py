@@ -90,7 +90,8 @@ def split_quads(st: ox.Store, node: ox.NamedNode, texts: dict[str, str]) -> list
     quads = []
     for name, halves in split_queries().items():
         if name in texts:
-            data = tsv_of(st, halves[0]) + NODES + tsv_of(st, halves[1])
+            nodes = "" if _FROM_STORE.search(halves[1]) else tsv_of(st, halves[1])
+            data = tsv_of(st, halves[0]) + NODES + nodes
             pred = split_predicate(name, halves, texts[name])
             quads += [ox.Quad(node, pred, part, ROWS) for part in pack(data)]
     return quads
@@ -149,7 +150,7 @@ class _Keyed:
         too), on the store itself with the keys as its first variable's VALUES."""
         for key in keys:
             self.rows.pop(key, None)
-        if _ON_STORE.search(half):
+        if _ON_STORE.search(half) or _FROM_STORE.search(half):
             lines = _on_store(store, half, sorted(keys))
         else:
             mem = ox.Store()
@@ -158,6 +159,7 @@ class _Keyed:
         header, body = lines[0], lines[1:]
         if self.header and header != self.header:
             raise ValueError(f"the half's variables changed: {header}")
+        self.header = self.header or header
         again: dict[str, list[str]] = {}
         for line in body:
             if line and (key := line.partition("\t")[0]) in keys:
@@ -166,6 +168,9 @@ class _Keyed:
 
 
 _ON_STORE = re.compile(r"^#\s*again:\s*store\s*$", re.MULTILINE)
+#: a nodes half whose rows no document keeps: every node the documents half names is
+#: answered on the store (a node's row reads shared nodes' facts, a person's party's name)
+_FROM_STORE = re.compile(r"^#\s*rows:\s*store\s*$", re.MULTILINE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _FIRST = re.compile(r"\bSELECT\s+(?:DISTINCT\s+)?(\?\w+)", re.IGNORECASE)
 
@@ -187,6 +192,18 @@ def _on_store(store: ox.Store, half: str, keys: list[str]) -> list[str]:
         part = tsv.split("\n")
         lines += part if not lines else part[1:]
     return lines or [""]
+
+
+def _named(left: _Keyed, nodes_half: str) -> set[str] | None:
+    """The cells of the documents half's column that the nodes half is keyed by (its first
+    variable); None if that is no column of it, or holds something other than IRIs."""
+    first = _FIRST.search(nodes_half)
+    columns = left.header.split("\t")
+    if first is None or first.group(1) not in columns:
+        return None if left.rows else set()
+    at = columns.index(first.group(1))
+    keys = {line.split("\t")[at] for rows in left.rows.values() for line in rows.split("\n")}
+    return keys if all(key.startswith("<") for key in keys) else None
 
 
 def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
@@ -214,13 +231,21 @@ def split_answer(
         right.add(second)
     left.done()
     right.done()
-    shared = _shared(store, (left, right))
-    for keyed, half in ((left, halves[0]), (right, halves[1])):
+    from_store = bool(_FROM_STORE.search(halves[1]))
+    answered = [(left, halves[0])] + ([] if from_store else [(right, halves[1])])
+    shared = _shared(store, [keyed for keyed, _ in answered])
+    for keyed, half in answered:
         again = keyed.several | (shared & keyed.rows.keys())
         if any(not key.startswith("<") for key in again):
             return None
         if again:
             keyed.again(store, half, again)
+    if from_store:  # every node the documents name, answered on the store
+        keys = _named(left, halves[1])
+        if keys is None:
+            return None
+        if keys:
+            right.again(store, halves[1], keys)
     variables = _variables(text)
     lv, rv = ([v.lstrip("?") for v in k.header.split("\t")] for k in (left, right))
     both = lv + rv[1:]
