@@ -1,6 +1,6 @@
 """Whole-corpus answers of a query split in two halves, each answered per node when a
-document is built: citation_edges, 07-motions and 09-parliamentary-documents
-(``queries/split/``).
+document is built: citation_edges, 01-askers, 02-addressees, 07-motions and
+09-parliamentary-documents (``queries/split/``).
 
 citation_edges has a row for every edge from a document to a thing it cites; the row is
 the document's identifier and date, and the thing's label and kind (09: a cited
@@ -23,7 +23,10 @@ stored. For a node that several documents describe (the store's marks: a ministr
 cited by thousands, a document another one describes when it points to it), or whose
 rows came from several documents (or twice from one), the half is answered again on the
 store's merged description of the node — or, for a half that says ``# again: store``, on
-the store itself, the nodes given as the VALUES of its first variable. The answer then
+the store itself, the nodes given as the VALUES of its first variable. A nodes half that
+says ``# rows: store`` is kept by no document: its rows read shared nodes' facts (01: an
+asker's party's label; 02: a post's ministry's), so every node the documents half names
+is answered on the store that way (a few thousand people, a few hundred posts). The answer then
 joins rows in memory and sorts them: at 80,000 documents 4.3–5.0 s for citation_edges,
 where evaluating the query over every document's local triples
 (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a time) took
@@ -290,19 +293,25 @@ class _Unordered(Exception):
 
 class _Places(dict[str, str]):
     """Each TSV cell's place in SPARQL's order, found once, as a string that sorts so:
-    unbound, blank nodes, IRIs, then plain string literals by their value, each after a
-    character that says which. Any other literal raises :class:`_Unordered` (SPARQL
-    orders numbers, dates and tagged strings otherwise)."""
+    unbound, blank nodes, IRIs, then strings (plain or with a language tag) by their
+    value, each after a character that says which. Any other literal raises
+    :class:`_Unordered` (SPARQL orders numbers and dates by value), and so does one value
+    written as two different strings (plain and tagged, or with two tags), whose order
+    SPARQL leaves to the engine."""
 
     def __init__(self, unquote: Callable[[str], str]):
         super().__init__()
         self.unquote = unquote  # a literal's cell → its lexical form
+        self.strings: dict[str, str] = {}  # a string's value → its cell
 
     def __missing__(self, cell: str) -> str:
         if cell.startswith("<"):
             place = "2" + cell[1:-1]
-        elif cell.startswith('"') and cell.endswith('"') and len(cell) > 1:
-            place = "3" + self.unquote(cell)
+        elif cell.startswith('"') and (cell.endswith('"') and len(cell) > 1 or _TAGGED.match(cell)):
+            value = self.unquote(cell)
+            if self.strings.setdefault(value, cell) != cell:
+                raise _Unordered(cell)
+            place = "3" + value
         elif cell.startswith("_:"):
             place = "1" + cell[2:]
         elif not cell:
@@ -311,6 +320,9 @@ class _Places(dict[str, str]):
             raise _Unordered(cell)
         self[cell] = place
         return place
+
+
+_TAGGED = re.compile(r'".*"@[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z', re.DOTALL)
 
 
 def _joined(

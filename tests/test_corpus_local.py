@@ -1,7 +1,7 @@
-"""Whole-corpus answers of 02, 03, 06 and 08 from the documents' local triples and the merged
-descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges, 01, 07 and 09
-from the rows of their two halves (kggraph/corpus_split.py): the same rows as the query on the
-store, stale rows found and computed again without parsing."""
+"""Whole-corpus answers of 03, 06 and 08 from the documents' local triples and the merged
+descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges, 01,
+02, 07 and 09 from the rows of their two halves (kggraph/corpus_split.py): the same rows
+as the query on the store, stale rows found and computed again without parsing."""
 
 from __future__ import annotations
 
