@@ -456,8 +456,9 @@ def test_packed_records_of_several_parts_and_equal_parts() -> None:
 
 def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     """Two documents cite one thing that the first describes: joined on it and ordered by
-    the documents' plain string names. A column ordered by that holds a number (SPARQL
-    orders it by value), a blank node to read from the merge (the store has no name for
+    the documents' names, plain or tagged strings. A column ordered by that holds a
+    number (SPARQL orders it by value), one value as a plain and a tagged string (their
+    order is the engine's), a blank node to read from the merge (the store has no name for
     it), or columns other than the halves' leave the answer to the store (None); the
     halves' columns in another order are placed as the query places them."""
     from kggraph.corpus_split import NODES, split_answer
@@ -479,6 +480,14 @@ def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
         '<urn:d2>\t"a\\tz"\t<urn:t1>\t"law"',
         '<urn:d1>\t"b"\t<urn:t1>\t"law"',
     ]
+    tagged = [blob("urn:d1", '"b"@nl', '<urn:t1>\t"law"\n'), blob("urn:d2", '"a b"@en')]
+    assert _tsv(split_answer(ox.Store(), text, halves, tagged)) == [
+        "?doc\t?n\t?target\t?kind",
+        '<urn:d2>\t"a b"@en\t<urn:t1>\t"law"',
+        '<urn:d1>\t"b"@nl\t<urn:t1>\t"law"',
+    ]
+    twice = [blob("urn:d1", '"a"@nl', '<urn:t1>\t"law"\n'), blob("urn:d2", '"a"')]
+    assert split_answer(ox.Store(), text, halves, twice) is None  # "a"@nl or "a" first?
     numbers = [blob("urn:d1", "10", '<urn:t1>\t"law"\n'), blob("urn:d2", "9")]
     assert split_answer(ox.Store(), text, halves, numbers) is None
     blank = [blob("urn:d1", '"b"', '_:x\t"law"\n', "_:x"), blob("urn:d2", '"a"', '_:x\t"law"\n')]
@@ -492,3 +501,24 @@ def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
     ]
     fewer = text.replace("SELECT ?doc ?n ?target ?kind", "SELECT ?doc ?target ?kind")
     assert split_answer(ox.Store(), fewer, halves, blobs) is None  # not the halves' columns
+
+
+def test_no_document_keeps_rows_of_a_half_answered_on_the_store(built: Path) -> None:
+    """01's and 02's second halves say ``# rows: store``: the documents keep their first
+    half's rows alone, and the people and posts they name are answered on the store."""
+    from kggraph.corpus_rows import packed
+    from kggraph.corpus_split import NODES, split_predicate
+    from kggraph.store_layout import unpack_text
+
+    store = CorpusStore.open(built, read_only=True)
+    for name, first in (
+        ("01-askers", "?doc\t?docId\t?asker"),
+        ("02-addressees", "?doc\t?docId\t?post"),
+    ):
+        halves = split_queries()[name]
+        assert "\n# rows: store\n" in halves[1] and "# rows: store" not in halves[0]
+        records = packed(store.store, split_predicate(name, halves, bundled_queries()[name].text))
+        assert records is not None and len(records) == 80
+        texts = [unpack_text(parts) for parts in records]
+        assert {text.partition(NODES)[2] for text in texts} == {""}
+        assert {text.partition("\n")[0] for text in texts} == {first}
