@@ -1,7 +1,7 @@
 """Whole-corpus answers of queries that join documents with shared nodes, from triples each
 document set aside when it was built.
 
-03, 06 and 08 read a few facts of each document (who asked, which law
+03 and 06 read a few facts of each document (who asked, which law
 a mention names, which sources and documents it cites …) and the description of the shared
 nodes those name (people, posts, parties, laws, motions, sources). On the on-disk store
 their joins read every term from RocksDB (7–20 µs a probe: 165 s for 06-laws over 80,000

@@ -1,6 +1,6 @@
 """Whole-corpus answers of a query split in two halves, each answered per node when a
-document is built: citation_edges, 01-askers, 02-addressees, 07-motions and
-09-parliamentary-documents (``queries/split/``).
+document is built: citation_edges, 01-askers, 02-addressees, 07-motions,
+08-external-sources and 09-parliamentary-documents (``queries/split/``).
 
 citation_edges has a row for every edge from a document to a thing it cites; the row is
 the document's identifier and date, and the thing's label and kind (09: a cited
@@ -26,7 +26,10 @@ store's merged description of the node — or, for a half that says ``# again: s
 the store itself, the nodes given as the VALUES of its first variable. A nodes half that
 says ``# rows: store`` is kept by no document: its rows read shared nodes' facts (01: an
 asker's party's label; 02: a post's ministry's), so every node the documents half names
-is answered on the store that way (a few thousand people, a few hundred posts). The answer then
+is answered on the store that way (a few thousand people, a few hundred posts). 08 reads
+a chain of shared nodes: a source (its own facts, kept by the documents) and its
+publisher's name, a third part (``NAME.nodes-2.rq``, always ``# rows: store``) keyed by a
+column of the nodes half and joined to it as OPTIONAL joins. The answer then
 joins rows in memory and sorts them: at 80,000 documents 4.3–5.0 s for citation_edges,
 where evaluating the query over every document's local triples
 (:func:`kggraph.corpus_local.local_answer`, a few thousand documents at a time) took
@@ -65,20 +68,25 @@ NODES = "#nodes\n"
 
 
 @cache
-def split_queries() -> dict[str, tuple[str, str]]:
-    """Bundled query name → the texts of its two halves (documents, nodes)."""
+def split_queries() -> dict[str, tuple[str, ...]]:
+    """Bundled query name → the texts of its halves (documents, nodes), and of the part
+    keyed by a column of the nodes half (``NAME.nodes-2.rq``, answered on the store) where
+    the query reads a chain of shared nodes."""
     from .resources import resource_dir
 
     folder = resource_dir("queries") / "split"
     out = {}
     for path in sorted(folder.glob("*.documents.rq")):
         name = path.name.removesuffix(".documents.rq")
-        nodes = folder / f"{name}.nodes.rq"
-        out[name] = (path.read_text(encoding="utf-8"), nodes.read_text(encoding="utf-8"))
+        parts = [path, folder / f"{name}.nodes.rq", folder / f"{name}.nodes-2.rq"]
+        texts = tuple(p.read_text(encoding="utf-8") for p in parts if p.exists())
+        if len(texts) > 2 and not _FROM_STORE.search(texts[2]):
+            raise ValueError(f"{parts[2]}: a third part is answered on the store (# rows: store)")
+        out[name] = texts
     return out
 
 
-def split_predicate(name: str, halves: tuple[str, str], text: str) -> ox.NamedNode:
+def split_predicate(name: str, halves: tuple[str, ...], text: str) -> ox.NamedNode:
     """Where a document's rows of both halves of query ``name`` (of text ``text``) are
     filed (beside the local triples of other queries, under the same prefix)."""
     return local_predicate(name, "\n".join(halves), text)
@@ -169,6 +177,36 @@ class _Keyed:
                 again.setdefault(key, []).append(line)
         self.rows.update((key, "\n".join(lines)) for key, lines in again.items())
 
+    def extend(self, store: ox.Store, part: str) -> bool:
+        """Append to every row the rows of ``part`` (answered on the store, keyed by its
+        first variable, one of this half's columns) for the node in that column, as
+        OPTIONAL does: a row whose cell is unbound, or whose node has no rows there, gets
+        unbound cells. False if that variable is no column here or holds something other
+        than IRIs (the store has no name for a blank node)."""
+        first = _FIRST.search(part)
+        columns = self.header.split("\t")
+        if first is None or first.group(1) not in columns:
+            return False
+        at = columns.index(first.group(1))
+        keys = {line.split("\t")[at] for rows in self.rows.values() for line in rows.split("\n")}
+        keys.discard("")
+        if any(not key.startswith("<") for key in keys):
+            return False
+        header, *body = _on_store(store, part, sorted(keys))
+        added: dict[str, list[str]] = {}
+        for line in body:
+            if line:
+                key = line.partition("\t")[0]
+                added.setdefault(key, []).append(line[len(key) :])
+        unbound = ["\t" * header.count("\t")]
+        for node, rows in self.rows.items():
+            lines = rows.split("\n")
+            self.rows[node] = "\n".join(
+                line + rest for line in lines for rest in added.get(line.split("\t")[at], unbound)
+            )
+        self.header += header[len(header.partition("\t")[0]) :]
+        return True
+
 
 _ON_STORE = re.compile(r"^#\s*again:\s*store\s*$", re.MULTILINE)
 #: a nodes half whose rows no document keeps: every node the documents half names is
@@ -186,7 +224,7 @@ def _on_store(store: ox.Store, half: str, keys: list[str]) -> list[str]:
     if first is None or where is None:
         raise ValueError("a half answered on the store selects its key first, in a WHERE")
     lines: list[str] = []
-    for i in range(0, len(keys), BATCH):
+    for i in range(0, max(len(keys), 1), BATCH):  # no keys: the header alone
         values = f" VALUES {first.group(1)} {{ {' '.join(keys[i : i + BATCH])} }}"
         text = half[: where.end()] + values + half[where.end() :]
         found = store.query(text, use_default_graph_as_union=True)
@@ -216,7 +254,7 @@ def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
 
 
 def split_answer(
-    store: ox.Store, text: str, halves: tuple[str, str], blobs: Iterable[str]
+    store: ox.Store, text: str, halves: tuple[str, ...], blobs: Iterable[str]
 ) -> ox.QuerySolutions | None:
     """Query ``text``'s answer from its halves' rows ``blobs`` (one per document); None
     (the query is then evaluated on the store) when the join cannot follow it: its columns
@@ -249,6 +287,8 @@ def split_answer(
             return None
         if keys:
             right.again(store, halves[1], keys)
+    if len(halves) > 2 and not right.extend(store, halves[2]):
+        return None
     variables = _variables(text)
     lv, rv = ([v.lstrip("?") for v in k.header.split("\t")] for k in (left, right))
     both = lv + rv[1:]
@@ -293,11 +333,11 @@ class _Unordered(Exception):
 
 class _Places(dict[str, str]):
     """Each TSV cell's place in SPARQL's order, found once, as a string that sorts so:
-    unbound, blank nodes, IRIs, then strings (plain or with a language tag) by their
-    value, each after a character that says which. Any other literal raises
-    :class:`_Unordered` (SPARQL orders numbers and dates by value), and so does one value
-    written as two different strings (plain and tagged, or with two tags), whose order
-    SPARQL leaves to the engine."""
+    unbound, blank nodes, IRIs, then strings (plain or with a language tag) and
+    ``xsd:anyURI`` literals by their value, each after a character that says which. Any
+    other literal raises :class:`_Unordered` (SPARQL orders numbers and dates by value),
+    and so does one value written as two different literals (plain and tagged, two tags,
+    a string and a URI), whose order SPARQL leaves to the engine."""
 
     def __init__(self, unquote: Callable[[str], str]):
         super().__init__()
@@ -307,7 +347,9 @@ class _Places(dict[str, str]):
     def __missing__(self, cell: str) -> str:
         if cell.startswith("<"):
             place = "2" + cell[1:-1]
-        elif cell.startswith('"') and (cell.endswith('"') and len(cell) > 1 or _TAGGED.match(cell)):
+        elif cell.startswith('"') and (
+            cell.endswith('"') and len(cell) > 1 or _TAGGED.match(cell) or cell.endswith(_ANY_URI)
+        ):
             value = self.unquote(cell)
             if self.strings.setdefault(value, cell) != cell:
                 raise _Unordered(cell)
@@ -322,6 +364,7 @@ class _Places(dict[str, str]):
         return place
 
 
+_ANY_URI = '"^^<http://www.w3.org/2001/XMLSchema#anyURI>'  # ordered as strings are
 _TAGGED = re.compile(r'".*"@[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z', re.DOTALL)
 
 

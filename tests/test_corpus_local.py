@@ -1,6 +1,6 @@
-"""Whole-corpus answers of 03, 06 and 08 from the documents' local triples and the merged
+"""Whole-corpus answers of 03 and 06 from the documents' local triples and the merged
 descriptions of the nodes they name (kggraph/corpus_local.py), and of citation_edges, 01,
-02, 07 and 09 from the rows of their two halves (kggraph/corpus_split.py): the same rows
+02, 07, 08 and 09 from the rows of their two halves (kggraph/corpus_split.py): the same rows
 as the query on the store, stale rows found and computed again without parsing."""
 
 from __future__ import annotations
@@ -161,8 +161,8 @@ def test_citation_edges_from_its_halves_where_several_documents_describe_a_node(
 
 
 #: the classes a document gives every node it cites, by the start of the node's IRI
-#: (kggraph/rdf.py), which the local queries of 06-laws and 08 and the documents half of 07
-#: rest on (09 is split)
+#: (kggraph/rdf.py), which the local query of 06-laws and the documents halves of 07 and 08
+#: rest on
 ID = "https://w3id.org/kggraph/id/"
 FAMILIES = {
     f"{ID}law/": {"http://data.europa.eu/eli/ontology#LegalResource"},
@@ -522,3 +522,40 @@ def test_no_document_keeps_rows_of_a_half_answered_on_the_store(built: Path) -> 
         texts = [unpack_text(parts) for parts in records]
         assert {text.partition(NODES)[2] for text in texts} == {""}
         assert {text.partition("\n")[0] for text in texts} == {first}
+
+
+def test_a_third_part_joins_as_optional_does() -> None:
+    """08's publishers' names: each source row gets its publisher's rows from the store; a
+    source without a publisher, or a publisher without a name, gets unbound cells, one with
+    two names two rows; a blank publisher leaves the answer to the store."""
+    from kggraph.corpus_split import _Keyed
+
+    store = ox.Store()
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    store.load(
+        (
+            f'<urn:nos> <{label}> "NOS"@nl .\n<urn:nrc> <{label}> "NRC"@nl .\n'
+            f'<urn:nrc> <{label}> "NRC Handelsblad"@nl .\n<urn:x> <urn:other> "x" .\n'
+        ).encode(),
+        ox.RdfFormat.N_TRIPLES,
+    )
+    part = split_queries()["08-external-sources"][2]
+    sources = _Keyed()
+    sources.add(
+        '?source\t?kind\t?outlet\n<urn:a>\t"news"\t<urn:nos>\n<urn:b>\t"news"\t<urn:nrc>\n'
+        '<urn:c>\t"report"\t\n<urn:d>\t"webpage"\t<urn:x>\n'
+    )
+    sources.done()
+    assert sources.extend(store, part)
+    assert sources.header == "?source\t?kind\t?outlet\t?outletLabel"
+    assert sorted(line for rows in sources.rows.values() for line in rows.split("\n")) == [
+        '<urn:a>\t"news"\t<urn:nos>\t"NOS"@nl',
+        '<urn:b>\t"news"\t<urn:nrc>\t"NRC Handelsblad"@nl',
+        '<urn:b>\t"news"\t<urn:nrc>\t"NRC"@nl',
+        '<urn:c>\t"report"\t\t',
+        '<urn:d>\t"webpage"\t<urn:x>\t',
+    ]
+    blank = _Keyed()
+    blank.add('?source\t?kind\t?outlet\n<urn:a>\t"news"\t_:b0\n')
+    blank.done()
+    assert not blank.extend(store, part)
