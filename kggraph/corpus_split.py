@@ -39,8 +39,9 @@ That is the query's answer on the RDF merge as long as a node's row, where the m
 gives one, is given by a document that states all the facts the half matches about it
 (kggraph's documents do: a document states its own kind, identifier, dates and
 citations, and a cited thing's kind with it; a node only another document describes has
-that one's row). The join orders IRIs, blank nodes and plain strings as SPARQL does; a
-column it orders by that holds another literal, or a blank node to be read from the
+that one's row). The join orders IRIs, blank nodes, strings (plain or tagged) and
+``xsd:anyURI`` literals as Oxigraph does; a column it orders by that holds another
+literal or one value as two different literals, or a blank node to be read from the
 merge, makes the answer come from the store instead.
 """
 
@@ -158,7 +159,8 @@ class _Keyed:
     def again(self, store: ox.Store, half: str, keys: set[str]) -> None:
         """Answer the half again for the nodes ``keys`` on the store's merged description
         of them, or, for a half that says ``# again: store`` (it reads other nodes' facts
-        too), on the store itself with the keys as its first variable's VALUES."""
+        too) or ``# rows: store`` (no document keeps its rows), on the store itself with
+        the keys as its first variable's VALUES."""
         for key in keys:
             self.rows.pop(key, None)
         if _ON_STORE.search(half) or _FROM_STORE.search(half):
@@ -258,10 +260,11 @@ def split_answer(
 ) -> ox.QuerySolutions | None:
     """Query ``text``'s answer from its halves' rows ``blobs`` (one per document); None
     (the query is then evaluated on the store) when the join cannot follow it: its columns
-    are not the documents half's, then the rest of the nodes half's, its ORDER BY is not a
-    list of variables, a column it orders by holds a literal other than a plain
-    string (SPARQL orders numbers and dates by value), or a node to answer again from the
-    merge is a blank node (the store has no name for it)."""
+    are not those of the parts (the key of each once; in any order), its ORDER BY is not
+    a list of variables, a column it orders by holds a literal other than a string or a
+    URI literal (SPARQL orders numbers and dates by value) or one value as two different
+    literals, or a node to answer again from the store is a blank node (the store has no
+    name for it)."""
     order = order_variables(text)
     if order is None:
         return None

@@ -19,12 +19,13 @@ import os
 import re
 from collections import namedtuple
 
-from .errors import KggraphError, QueryError
+from .errors import KggraphError, QueryError, StoreError
 from .query import OxigraphBackend  # the early child loads it while the store opens
+from .sparql_text import inline_terms
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
 if TYPE_CHECKING:
-    from typing import IO, Any
+    from typing import IO, Any, NoReturn
 
     import pyoxigraph as ox
 
@@ -215,34 +216,33 @@ def _cut_rows(
 class Job(
     namedtuple(
         "Job",
-        "store_path text trusted run one_document fmt base max_rows memory_mb allow_network out",
+        "store_path text trusted terms fmt base max_rows memory_mb allow_network out",
     )
 ):
     """What the child is to answer, and where. Builtin values only, so that ``marshal``
     can send it to a child forked before the command was parsed (:mod:`kggraph.query_early`).
-    ``text`` is checked by the guard unless ``trusted`` (a bundled query, as shipped);
-    ``run`` is that text with the parameters written in (:func:`~kggraph.sparql_text.
-    inline_terms`), of one document if ``one_document``; ``out`` is a descriptor the child
-    has (standard output) or the path of the temporary file the answer goes into."""
+    ``text`` is checked by the guard unless ``trusted`` (a bundled query, as shipped), then
+    run with ``terms`` (the parameters, written as SPARQL terms) written in; ``out`` is a
+    descriptor the child has (standard output), or the temporary file the answer goes into:
+    its path, device and inode (the child opens that very file, never a link put there)."""
 
     __slots__ = ()
     store_path: str
     text: str
     trusted: bool
-    run: str
-    one_document: bool
+    terms: dict[str, str]
     fmt: str
     base: str
     max_rows: int
     memory_mb: int
     allow_network: bool
-    out: int | str
+    out: int | tuple[str, int, int]
 
 
 def _backend(job: Job, store: ox.Store) -> Any:
     """The backend that answers ``job`` from ``store`` (opened read-only, its layout
     checked by :func:`kggraph.query_early.open_store`)."""
-    if job.one_document:  # one document: no corpus rows or slices apply to the text written in
+    if job.terms:  # one document: no corpus rows or slices apply to the text written in
         return OxigraphBackend(store)
     from .store import CorpusStore, StoreBackend
 
@@ -255,24 +255,33 @@ def _answer(job: Job, out: IO[bytes], opening: Opening) -> bool:
         from .sparql_guard import check_query
 
         check_query(job.text, allow_network=job.allow_network)
-    answer = _backend(job, opening.result()).execute(job.run, {})
+    text = inline_terms(job.text, job.terms)
+    answer = _backend(job, opening.result()).execute(text, {})
     more = write_answer(answer, job.fmt, job.base, job.max_rows, out)
     out.flush()
     return more
 
 
-def answer_job(job: Job, report: int, opening: Opening | BaseException) -> None:
+def _open_made(path: str, device: int, inode: int) -> int:
+    """The temporary file the parent made at ``path``, opened for writing: not a link,
+    nor another file put in its place (the answer would be moved over ``-o FILE``)."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+    found = os.fstat(fd)
+    if (found.st_dev, found.st_ino) != (device, inode):
+        os.close(fd)
+        raise StoreError(f"the answer's temporary file was replaced: {path}")
+    return fd
+
+
+def answer_job(job: Job, report: int, opening: Opening | BaseException) -> NoReturn:
     """In the child, once the store is being opened: answer ``job`` into its output and say
     how it went on ``report`` (or why the store could not be opened, ``opening`` being the
     error); the process ends here."""
     try:
         if isinstance(opening, BaseException):
             raise opening
-        if isinstance(job.out, str):  # the temporary file the parent made
-            out_fd = os.open(job.out, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-        else:
-            out_fd = job.out
-        with os.fdopen(out_fd, "wb", closefd=isinstance(job.out, str)) as out:
+        out_fd = job.out if isinstance(job.out, int) else _open_made(*job.out)
+        with os.fdopen(out_fd, "wb", closefd=not isinstance(job.out, int)) as out:
             message: tuple[Any, ...] = ("ok", _answer(job, out, opening))
     except KggraphError as exc:
         message = ("raise", exc)
@@ -282,6 +291,11 @@ def answer_job(job: Job, report: int, opening: Opening | BaseException) -> None:
         message = ("error", f"query ran out of memory (limit {job.memory_mb} MiB)")
     except BaseException as exc:  # noqa: BLE001 - everything becomes a message to the parent
         message = ("error", f"query failed: {type(exc).__name__}: {exc}")
+    send_report(report, message)
+
+
+def send_report(report: int, message: tuple[Any, ...]) -> NoReturn:
+    """Write the child's ``message`` on ``report``; the process ends here."""
     try:
         with os.fdopen(report, "wb") as fh:
             if message[0] == "ok":  # the common case, without importing pickle

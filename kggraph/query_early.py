@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 #: without importing the store's writer side; a store without it is opened by
 #: CorpusStore.open, which says what is wrong
 _STORE = "https://w3id.org/kggraph/store#"
+_F_GETPIPE_SZ = 1032  # fcntl.F_GETPIPE_SZ (Linux; Python 3.10+)
 LAYOUT_MARK = (_STORE + "bookkeeping", _STORE + "layout", "2")
 
 
@@ -160,13 +161,16 @@ class EarlyChild:
         ):
             self.stop()
             return -1
+        import fcntl
         import marshal
 
+        data = marshal.dumps(tuple(job))
+        if len(data) > fcntl.fcntl(self.job, _F_GETPIPE_SZ):  # would wait for the child
+            self.stop()  # (a query text of tens of kB): the time limit would not cover it
+            return -1
         self.state = "taken"
-        data = memoryview(marshal.dumps(tuple(job)))
         try:
-            while data:  # a query text may be longer than the pipe holds
-                data = data[os.write(self.job, data) :]
+            os.write(self.job, data)  # the pipe is empty and holds it all: no waiting
         except BrokenPipeError:
             pass  # the child is gone: its report is empty, the query says so
         finally:
@@ -196,9 +200,16 @@ def start(argv: list[str]) -> EarlyChild | None:
         return None
     from .self_limits import QUERY_MEMORY_MB
 
-    job_read, job_write = os.pipe()
-    report_read, report_write = os.pipe()
-    pid = os.fork()
+    fds: list[int] = []
+    try:
+        fds += os.pipe()
+        fds += os.pipe()
+        pid = os.fork()
+    except OSError:  # no descriptors or processes left: the query forks its child later
+        for fd in fds:
+            os.close(fd)
+        return None
+    job_read, job_write, report_read, report_write = fds
     if pid == 0:  # pragma: no cover - the child reports through its pipe
         try:
             os.close(job_write)
@@ -219,10 +230,16 @@ def _child(store: str, memory_mb: int, job_read: int, report: int) -> None:  # p
         opening: Opening | BaseException = prepare(store, memory_mb, False)
     except BaseException as exc:  # noqa: BLE001 - reported with the job's answer
         opening = exc
-    from .query_answer import Job, answer_job  # while the store opens
+    try:
+        from .query_answer import Job, answer_job  # while the store opens
 
-    with os.fdopen(job_read, "rb") as fh:
-        data = fh.read()
-    if not data:
-        return  # no job: the parsed command asked for another child, or none
-    answer_job(Job(*marshal.loads(data)), report, opening)
+        with os.fdopen(job_read, "rb") as fh:
+            data = fh.read()
+        if not data:
+            return  # no job: the parsed command asked for another child, or none
+        job = Job(*marshal.loads(data))
+    except BaseException as exc:  # noqa: BLE001 - said to the parent, as answer_job says it
+        from .query_answer import send_report
+
+        send_report(report, ("error", f"query failed: {type(exc).__name__}: {exc}"))
+    answer_job(job, report, opening)

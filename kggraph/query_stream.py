@@ -28,7 +28,6 @@ from .query import NamedQuery, bundled_queries, param_terms
 from .query_answer import _OK, Job, answer_job
 from .query_early import EarlyChild, Opening, prepare
 from .query_limits import QueryLimits, QueryStopped
-from .sparql_text import inline_terms
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING: `kggraph query` runs without typing (~2 ms)
 if TYPE_CHECKING:
@@ -82,8 +81,7 @@ def run_store_query(
         store_path,
         query.text,
         _trusted(query),
-        inline_terms(query.text, terms),
-        bool(terms),
+        dict(terms),
         fmt,
         base,
         limits.max_rows,
@@ -95,8 +93,10 @@ def run_store_query(
         read = -1
         if early is not None and not (tmp or out_fd == 1):
             early.stop()  # it has standard output as this process had it when it forked
-        elif early is not None:
-            read = early.take(job._replace(out=tmp or out_fd))
+        elif early is not None:  # it opens the temporary file itself, by its path
+            made = os.fstat(out_fd)
+            out = (tmp, made.st_dev, made.st_ino) if tmp else out_fd
+            read = early.take(job._replace(out=out))
             pid = early.pid
         if read < 0:
             read, write = os.pipe()

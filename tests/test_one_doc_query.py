@@ -299,16 +299,59 @@ def test_a_child_forked_for_other_words_is_stopped(store: Path, tmp_path: Path) 
     assert early.state == "stopped" and _reaped(early.pid)
 
 
-def test_a_query_longer_than_a_pipe_holds_reaches_the_early_child(
+def test_a_query_longer_than_a_pipe_holds_goes_to_a_child_forked_then(
     store: Path, tmp_path: Path
 ) -> None:
-    """The job goes to a child that is still opening the store, through a pipe of 64 KiB:
-    a query file of 45,000 characters (the limit is 50,000), which the job carries twice
-    (as written, for the guard, and with the document written in), arrives whole."""
+    """The job goes to a child that may still be opening the store, through a pipe of
+    64 KiB that takes it without waiting: a query file of 45,000 characters (the limit is
+    50,000) in ASCII arrives whole; in two-byte characters it would not fit, and the early
+    child is stopped and a child forked once the command is parsed answers instead."""
     query = tmp_path / "askers.rq"
-    query.write_text(bundled_queries()["01-askers"].text + "\n#" + "x" * 45_000 + "\n")
     out = tmp_path / "a.csv"
     argv = ["query", str(query), "--store", str(store), "--param", f"doc={DOC}", "-o", str(out)]
+    for filler, state in (("x", "taken"), ("é", "stopped")):
+        query.write_text(bundled_queries()["01-askers"].text + "\n#" + filler * 45_000 + "\n")
+        early = query_early.start(argv)
+        assert _main(argv, early) == (0, False) and early is not None
+        assert early.state == state and (state == "taken" or _reaped(early.pid))
+        assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
+
+
+def test_the_early_child_opens_the_temporary_file_it_was_sent_and_no_other(
+    tmp_path: Path,
+) -> None:
+    """``-o FILE``: the early child opens the parent's temporary file by its path, so it
+    checks that the path still names that file (not a link or a file put in its place)."""
+    from kggraph.errors import StoreError
+    from kggraph.query_answer import _open_made
+
+    made = tmp_path / "made"
+    made.write_bytes(b"")
+    found = made.stat()
+    os.close(_open_made(str(made), found.st_dev, found.st_ino))
+    other = tmp_path / "other"
+    other.write_bytes(b"")
+    made.unlink()
+    made.symlink_to(other)
+    with pytest.raises(OSError):  # O_NOFOLLOW
+        _open_made(str(made), found.st_dev, found.st_ino)
+    made.unlink()
+    made.write_bytes(b"")
+    again = made.stat()
+    with pytest.raises(StoreError, match="temporary file was replaced"):
+        _open_made(str(made), again.st_dev, again.st_ino + 1)
+
+
+def test_what_fails_in_the_early_child_before_its_answer_is_reported(store: Path) -> None:
+    """A job the early child cannot read is reported as the query's failure, with what
+    went wrong, as any failure of the child is (not lost with the child)."""
+    from kggraph.query_stream import _wait
+
+    argv = ["query", "askers", "--store", str(store), "--param", f"doc={DOC}"]
     early = query_early.start(argv)
-    assert _main(argv, early) == (0, False) and early is not None and early.state == "taken"
-    assert out.read_bytes() == oxigraph_csv(store, "01-askers", DOC)
+    assert early is not None
+    os.write(early.job, b"not a job")
+    os.close(early.job)
+    early.state = "taken"
+    status, said = _wait(early.pid, early.report, 30, bundled_queries()["01-askers"])
+    assert status == "error" and said.startswith("query failed: ValueError: bad marshal data")
