@@ -42,7 +42,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-KGGRAPH = [sys.executable, "-m", "kggraph.cli"]
+BIN = Path(sys.executable).parent
+KGGRAPH = [str(BIN / "kggraph")]  # the console script, as a user runs it
+if not (BIN / "kggraph").exists():
+    KGGRAPH = [sys.executable, "-m", "kggraph.launch"]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
