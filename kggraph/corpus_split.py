@@ -179,21 +179,31 @@ class _Keyed:
                 again.setdefault(key, []).append(line)
         self.rows.update((key, "\n".join(lines)) for key, lines in again.items())
 
+    def keyed_by(self, part: str) -> tuple[int, set[str]] | None:
+        """The column of these rows that ``part`` is keyed by (its first variable) and the
+        cells in it ("" where unbound); None if that is no column here, or a cell holds a
+        blank node or a literal (the store has no name for it)."""
+        first = _FIRST.search(part)
+        columns = self.header.split("\t")
+        if first is None or first.group(1) not in columns:
+            return None
+        at = columns.index(first.group(1))
+        keys = {line.split("\t")[at] for rows in self.rows.values() for line in rows.split("\n")}
+        if any(key and not key.startswith("<") for key in keys):
+            return None
+        return at, keys
+
     def extend(self, store: ox.Store, part: str) -> bool:
         """Append to every row the rows of ``part`` (answered on the store, keyed by its
         first variable, one of this half's columns) for the node in that column, as
         OPTIONAL does: a row whose cell is unbound, or whose node has no rows there, gets
         unbound cells. False if that variable is no column here or holds something other
         than IRIs (the store has no name for a blank node)."""
-        first = _FIRST.search(part)
-        columns = self.header.split("\t")
-        if first is None or first.group(1) not in columns:
+        found = self.keyed_by(part)
+        if found is None:
             return False
-        at = columns.index(first.group(1))
-        keys = {line.split("\t")[at] for rows in self.rows.values() for line in rows.split("\n")}
+        at, keys = found
         keys.discard("")
-        if any(not key.startswith("<") for key in keys):
-            return False
         header, *body = _on_store(store, part, sorted(keys))
         added: dict[str, list[str]] = {}
         for line in body:
@@ -237,18 +247,6 @@ def _on_store(store: ox.Store, half: str, keys: list[str]) -> list[str]:
     return lines or [""]
 
 
-def _named(left: _Keyed, nodes_half: str) -> set[str] | None:
-    """The cells of the documents half's column that the nodes half is keyed by (its first
-    variable); None if that is no column of it, or holds something other than IRIs."""
-    first = _FIRST.search(nodes_half)
-    columns = left.header.split("\t")
-    if first is None or first.group(1) not in columns:
-        return None if left.rows else set()
-    at = columns.index(first.group(1))
-    keys = {line.split("\t")[at] for rows in left.rows.values() for line in rows.split("\n")}
-    return keys if all(key.startswith("<") for key in keys) else None
-
-
 def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
     """The keys (IRI cells) of nodes that several documents describe."""
     nodes = {k[1:-1] for half in halves for k in half.rows if k.startswith("<")}
@@ -285,11 +283,11 @@ def split_answer(
         if again:
             keyed.again(store, half, again)
     if from_store:  # every node the documents name, answered on the store
-        keys = _named(left, halves[1])
-        if keys is None:
+        found = left.keyed_by(halves[1]) if left.rows else (0, set())
+        if found is None or "" in found[1]:
             return None
-        if keys:
-            right.again(store, halves[1], keys)
+        if found[1]:
+            right.again(store, halves[1], found[1])
     if len(halves) > 2 and not right.extend(store, halves[2]):
         return None
     variables = _variables(text)
