@@ -164,7 +164,7 @@ def packed(store: ox.Store, predicate: ox.NamedNode) -> list[list[str]] | None:
     where = f"GRAPH {ROWS} {{ ?s {predicate} ?part }}"
     parts = tsv_lines(store, f"SELECT ?part {{ {where} }}")
     several = []
-    if any(not part.startswith('"0:') for part in parts):  # a record of several parts
+    if any(not part.startswith(('"b:', '"0:')) for part in parts):  # a record of several parts
         several = tsv_lines(store, f"SELECT ?s {{ {where} }} GROUP BY ?s HAVING (COUNT(*) > 1)")
     records: dict[str, list[str]] = {}
     if several:

@@ -5,6 +5,7 @@ as the query on the store, stale rows found and computed again without parsing."
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ from kggraph.corpus_rows import ROWS, current_records, joined_answer, rows_node
 from kggraph.corpus_split import split_queries
 from kggraph.query import bundled_queries
 from kggraph.store import CorpusStore, StoreBackend
+from kggraph.store_layout import lexical
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
 PDF = TEXT.parent / "pdf"
@@ -452,6 +454,55 @@ def test_packed_records_of_several_parts_and_equal_parts() -> None:
     assert sorted(packed(st, one) or []) == [["0:w"], ["0:x"], ["0:x"], ["0:y"], ["0:z"]]
     st.add(ox.Quad(rows_node("e"), one, ox.Literal("0:v"), ROWS))  # two first parts: broken
     assert packed(st, one) is None
+    # small records are stored whole ("b:", base64 of the text), beside compressed ones
+    small = ox.NamedNode("https://example.org/rows/small")
+    for doc, part in {"a": "b:YQ==", "b": "0:x", "c": "b:", "d": "b:YQ==", "e": "0:y"}.items():
+        st.add(ox.Quad(rows_node(doc), small, ox.Literal(part), ROWS))
+    st.add(ox.Quad(rows_node("b"), small, ox.Literal("1:z"), ROWS))
+    assert sorted(map(sorted, packed(st, small) or [])) == [
+        ["0:x", "1:z"],
+        ["0:y"],
+        ["b:"],
+        ["b:YQ=="],
+        ["b:YQ=="],
+    ]
+
+
+def test_records_in_the_older_compressed_form_answer_the_same(built: Path, tmp_path: Path) -> None:
+    """A store built before small records were kept uncompressed has every record as
+    "0:…": its answers are the same as from the records a build writes now."""
+    import base64
+    import shutil
+    import zlib
+
+    copy = tmp_path / "store"
+    shutil.copytree(built, copy)
+    store = CorpusStore.open(copy)
+    backend = StoreBackend(store)
+    texts = {name: bundled_queries()[name].text for name in current_records()}
+
+    def answers() -> dict[str, list[str]]:
+        return {name: _tsv(backend.shortcut(text)) for name, text in texts.items()}
+
+    def forms() -> dict[str, int]:
+        quads = store.store.quads_for_pattern(None, None, None, ROWS)
+        found = Counter(lexical(q.object)[:2] for q in quads if isinstance(q.object, ox.Literal))
+        return {form: found[form] for form in ("b:", "0:")}
+
+    before = answers()
+    assert forms() == {"b:": 554, "0:": 566}
+    small = [
+        q
+        for q in store.store.quads_for_pattern(None, None, None, ROWS)
+        if isinstance(q.object, ox.Literal) and q.object.value.startswith("b:")
+    ]
+    for q in small:
+        text = base64.b64decode(q.object.value[2:])
+        older = "0:" + base64.b64encode(zlib.compress(text, 6)).decode("ascii")
+        store.store.remove(q)
+        store.store.add(ox.Quad(q.subject, q.predicate, ox.Literal(older), q.graph_name))
+    assert forms() == {"b:": 0, "0:": 1120}
+    assert answers() == before
 
 
 def test_the_join_orders_as_sparql_or_leaves_the_answer_to_the_store() -> None:
