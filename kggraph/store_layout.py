@@ -126,11 +126,11 @@ def unpack_text(values: list[str]) -> str:
     >>> [v.value for v in pack("Kamer é")], unpack_text(["b:S2FtZXIgw6k="]), unpack_text(["b:"])
     (['b:S2FtZXIgw6k='], 'Kamer é', '')
     """
-    if len(values) == 1:  # one part, as nearly every record
-        one = values[0]
-        if one.startswith("b:"):
-            return binascii.a2b_base64(one[2:]).decode("utf-8")
-        data = one[2:]  # "0:…" (a third faster at 80,000 than the sort below)
+    one = values[0] if len(values) == 1 else ""  # one part, as nearly every record
+    if one.startswith("b:"):
+        return binascii.a2b_base64(one[2:]).decode("utf-8")
+    if one.startswith("0:"):
+        data = one[2:]  # (a third faster at 80,000 than the sort below)
     else:
         parts = sorted((int(n), part) for n, _, part in (v.partition(":") for v in values))
         data = "".join(part for _, part in parts)
