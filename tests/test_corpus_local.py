@@ -475,14 +475,24 @@ def test_records_in_the_older_compressed_form_answer_the_same(built: Path, tmp_p
     import shutil
     import zlib
 
+    from kggraph.corpus_rows import packed
+    from kggraph.store_layout import unpack_text
+
     copy = tmp_path / "store"
     shutil.copytree(built, copy)
     store = CorpusStore.open(copy)
     backend = StoreBackend(store)
-    texts = {name: bundled_queries()[name].text for name in current_records()}
+    records = current_records()
+    texts = {name: bundled_queries()[name].text for name in records}
 
-    def answers() -> dict[str, list[str]]:
-        return {name: _tsv(backend.shortcut(text)) for name, text in texts.items()}
+    def answers() -> dict[str, object]:
+        """Each query's answer, and its records as read (None if the store's were not)."""
+        found: dict[str, object] = {}
+        for name, text in texts.items():
+            stored = packed(store.store, records[name])
+            found[name] = _tsv(backend.shortcut(text))
+            found[name + " records"] = stored and sorted(map(unpack_text, stored))
+        return found
 
     def forms() -> dict[str, int]:
         quads = store.store.quads_for_pattern(None, None, None, ROWS)
@@ -490,6 +500,7 @@ def test_records_in_the_older_compressed_form_answer_the_same(built: Path, tmp_p
         return {form: found[form] for form in ("b:", "0:")}
 
     before = answers()
+    assert all(before[name + " records"] for name in texts)
     assert forms() == {"b:": 554, "0:": 566}
     small = [
         q
@@ -497,7 +508,7 @@ def test_records_in_the_older_compressed_form_answer_the_same(built: Path, tmp_p
         if isinstance(q.object, ox.Literal) and q.object.value.startswith("b:")
     ]
     for q in small:
-        text = base64.b64decode(q.object.value[2:])
+        text = base64.b64decode(lexical(q.object)[2:])
         older = "0:" + base64.b64encode(zlib.compress(text, 6)).decode("ascii")
         store.store.remove(q)
         store.store.add(ox.Quad(q.subject, q.predicate, ox.Literal(older), q.graph_name))
