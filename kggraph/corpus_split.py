@@ -244,7 +244,7 @@ def _on_store(store: ox.Store, half: str, keys: list[str]) -> list[str]:
         tsv = (found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
         part = tsv.split("\n")
         lines += part if not lines else part[1:]
-    return lines or [""]
+    return lines
 
 
 def _shared(store: ox.Store, halves: Iterable[_Keyed]) -> set[str]:
