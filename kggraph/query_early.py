@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 #: without importing the store's writer side; a store without it is opened by
 #: CorpusStore.open, which says what is wrong
 _STORE = "https://w3id.org/kggraph/store#"
-_F_GETPIPE_SZ = 1032  # fcntl.F_GETPIPE_SZ (Linux; Python 3.10+)
 LAYOUT_MARK = (_STORE + "bookkeeping", _STORE + "layout", "2")
 
 
@@ -165,7 +164,7 @@ class EarlyChild:
         import marshal
 
         data = marshal.dumps(tuple(job))
-        if len(data) > fcntl.fcntl(self.job, _F_GETPIPE_SZ):  # would wait for the child
+        if len(data) > fcntl.fcntl(self.job, fcntl.F_GETPIPE_SZ):  # would wait for the child
             self.stop()  # (a query text of tens of kB): the time limit would not cover it
             return -1
         self.state = "taken"
